@@ -1,0 +1,43 @@
+"""One document's bytes to a Letter: picks the text extractor by what the bytes are."""
+
+from __future__ import annotations
+
+from parsers import ParseError, html, pdf
+from parsers.letter import Letter, parse_letter
+from parsers.text import clean_lines
+
+# Bump when a change to parsers/ changes what they return: stored files are re-parsed.
+PARSER_VERSION = 1
+
+
+def sniff(data: bytes) -> str:
+    """What the bytes are, by their first bytes, not by what the server said: pdf, html, zip, text, binary."""
+    head = data[:1024].lstrip().lower()
+    if head.startswith(b"%pdf-"):
+        return "pdf"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<body" in head:
+        return "html"
+    if data[:4] == b"PK\x03\x04":
+        return "zip"  # XLSX and DOCX are zip containers
+    try:
+        data[:4096].decode("utf-8")
+        return "text"
+    except UnicodeDecodeError:
+        return "binary"
+
+
+def parse_document(data: bytes) -> Letter:
+    """Parse a PDF letter or a platform detail page; raise ParseError for anything else."""
+    kind = sniff(data)
+    if kind == "pdf":
+        pages = pdf.extract_text(data)
+    elif kind == "html":
+        pages = [html.extract_text(data.decode("utf-8", errors="replace"))]
+    elif not data:
+        raise ParseError("empty file")
+    else:
+        raise ParseError(f"not a letter: {kind} content is not parsed")
+    lines = clean_lines(pages)
+    if not any(lines):
+        raise ParseError("no text layer (scanned document needs OCR)")
+    return parse_letter(lines)

@@ -1,0 +1,132 @@
+"""The Freedom of Information Act 2000 provisions a letter relies on to withhold or refuse."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LEGISLATION_URL = "https://www.legislation.gov.uk/ukpga/2000/36/section/{section}"
+
+# section -> (name, kind). Part II exemptions, plus the two procedural refusals.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "12": ("Cost of compliance exceeds appropriate limit", "procedural"),
+    "14": ("Vexatious or repeated requests", "procedural"),
+    "21": ("Information accessible by other means", "absolute"),
+    "22": ("Information intended for future publication", "qualified"),
+    "22A": ("Research", "qualified"),
+    "23": ("Information supplied by, or relating to, bodies dealing with security matters", "absolute"),
+    "24": ("National security", "qualified"),
+    "26": ("Defence", "qualified"),
+    "27": ("International relations", "qualified"),
+    "28": ("Relations within the United Kingdom", "qualified"),
+    "29": ("The economy", "qualified"),
+    "30": ("Investigations and proceedings", "qualified"),
+    "31": ("Law enforcement", "qualified"),
+    "32": ("Court records", "absolute"),
+    "33": ("Audit functions", "qualified"),
+    "34": ("Parliamentary privilege", "absolute"),
+    "35": ("Formulation of government policy", "qualified"),
+    "36": ("Prejudice to effective conduct of public affairs", "qualified"),
+    "37": ("Communications with His Majesty and honours", "qualified"),
+    "38": ("Health and safety", "qualified"),
+    "39": ("Environmental information", "qualified"),
+    "40": ("Personal information", "absolute"),
+    "41": ("Information provided in confidence", "absolute"),
+    "42": ("Legal professional privilege", "qualified"),
+    "43": ("Commercial interests", "qualified"),
+    "44": ("Prohibitions on disclosure", "absolute"),
+}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One provision cited, in its most specific printed form."""
+
+    code: str  # "s31(1)(a)"
+    section: str  # "31"
+
+    @property
+    def section_code(self) -> str:
+        return f"s{self.section}"
+
+    @property
+    def name(self) -> str:
+        return CATALOGUE[self.section][0]
+
+    def to_json(self) -> dict[str, object]:
+        number: int | str = int(self.section) if self.section.isdigit() else self.section
+        return {"code": self.code, "section": number, "name": self.name}
+
+
+_PART = r"\(\s*[0-9]{1,2}[A-Z]?\s*\)|\(\s*[a-z]{1,4}\s*\)"
+_PARTS = rf"(?:\s*(?:{_PART}))*"
+# "Section 31(1)(a)", "Sections 24 and 31", "s40(2)", "S.12", "section 40(2) and (3A)(a)"
+_CITE = re.compile(
+    rf"\b(?:sections?|ss?\.?)\s*(?P<first>\d{{1,2}}[A-Z]?{_PARTS})"
+    rf"(?P<more>(?:\s*(?:,|&|\band\b|\bor\b|/)\s*(?:(?:sections?|s\.?)\s*)?(?:\d{{1,2}}[A-Z]?{_PARTS}|(?:{_PART})+))*)",
+    re.I,
+)
+_ONE = re.compile(rf"\d{{1,2}}[A-Z]?{_PARTS}|(?:{_PART})+", re.I)
+_OTHER_ACT = re.compile(
+    r"^\W*(?:of|under)\s+(?:the\s+)?(?!freedom of information)(?:[A-Z][\w']*\s+){1,6}(?:Act|Regulations)\b"
+    r"|^\W*(?:of|under)\s+(?:the\s+)?(?:DPA|GDPR|UK GDPR|EIR|PACE|RIPA)\b"
+)
+_NEGATION = re.compile(
+    r"\b(?:does|do|did|will|would|is|are|has|have)\s+not\s+(?:been\s+)?(?:apply|applied|rely|relied|"
+    r"engage|engaged|cite|cited|use|used)\b|\bnot\s+(?:being\s+)?relied\b|\bnot applicable\b|"
+    r"\bno longer applies\b",
+    re.I,
+)
+
+
+def extract_exemptions(text: str) -> list[Citation]:
+    """Every exemption the text relies on, once per code, most specific form, in order.
+
+    >>> [c.code for c in extract_exemptions("Section 24(2) and 31(3) apply. Section 17 notice.")]
+    ['s24(2)', 's31(3)']
+    """
+    found: list[Citation] = []
+    for match in _CITE.finditer(text):
+        if _OTHER_ACT.search(text[match.end():match.end() + 80]) or _negated(text, match):
+            continue
+        base: list[str] = []
+        for piece in _ONE.findall(match.group(0)[match.start("first") - match.start():]):
+            parts = re.findall(r"\(\s*([0-9A-Za-z]+)\s*\)", piece)
+            head = re.match(r"\d{1,2}[A-Z]?", piece)
+            if head:
+                base = [head.group(0).upper(), *parts]
+            elif base:
+                base = _graft(base, parts)
+            else:
+                continue
+            section = base[0]
+            if section in CATALOGUE:
+                code = "s" + section + "".join(f"({p})" for p in base[1:])
+                if all(c.code != code for c in found):
+                    found.append(Citation(code=code, section=section))
+    codes = [c.code for c in found]
+    # "Section 12" beside "Section 12(1)" is one citation, in its most specific form.
+    return [c for c in found if not any(o.startswith(c.code + "(") for o in codes)]
+
+
+def _graft(base: list[str], parts: list[str]) -> list[str]:
+    """Attach "(b)" to s31(1)(a) as s31(1)(b); "(3A)(a)" to s40(2) as s40(3A)(a)."""
+    level = _level(parts[0])
+    kept = [base[0]] + [p for p in base[1:] if _level(p) < level]
+    return kept + parts
+
+
+def _level(part: str) -> int:
+    if part[0].isdigit():
+        return 1
+    if re.fullmatch(r"[ivx]+", part) and part not in ("i", "v", "x"):
+        return 3
+    return 2
+
+
+def _negated(text: str, match: re.Match[str]) -> bool:
+    """Whether the sentence around a citation says it is not relied on."""
+    start = max(text.rfind(".", 0, match.start()), text.rfind("\n\n", 0, match.start())) + 1
+    end = text.find(".", match.end())
+    sentence = text[start:end if end != -1 else len(text)]
+    return bool(_NEGATION.search(sentence))

@@ -1,0 +1,286 @@
+"""A response letter's text to its fields: reference, dates, forces, questions, exemptions, outcome."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from parsers.dates import DATE, date_from_match
+from parsers.exemptions import Citation, extract_exemptions
+from parsers.outcome import classify_outcome
+
+FORCES = ("Norfolk", "Suffolk")
+
+# "FOI 001310/19" (Norfolk-led), "FOI 002402-19" (Suffolk-led). Another force's scheme
+# ("FOI 2019/00123", "FOI-123-19") must not match: the year is two digits, then no digit.
+_REFERENCE = re.compile(
+    r"\b(?:FOI|Reference\s+No:?|Ref(?:erence)?:)\s*(?:Ref(?:erence)?\s*(?:No)?:?\s*)?(?:FOI\s*)?"
+    r"(?P<counter>\d{4,6})\s*[/-]\s*(?P<year>\d{2})(?![\d/])",
+    re.I,
+)
+_FILE_REFERENCE = re.compile(r"(?<!\d)(?P<counter>\d{6})[-_/](?P<year>\d{2})(?!\d)")
+_FORCES = re.compile(r"\b(Norfolk|Suffolk)(?:\s+(?:and|&)\s+(Norfolk|Suffolk))?\s+Constabular(?:y|ies)", re.I)
+
+_REQUEST_START = re.compile(
+    r"(?:sought access to the following(?: information)?|following information|"
+    r"you (?:asked|requested)(?: for)?(?: the following)?|your request (?:was|read)(?: as follows)?)"
+    r"[^\n:]*:?[ \t]*\n?",
+    re.I,
+)
+_RESPONSE_START = re.compile(r"^[ \t]*(?:-\s*)?(?:our\s+)?response(?:\s+to\s+your\s+request)?\s*:?[ \t]*$", re.I | re.M)
+# Where the answer text ends and the closing boilerplate begins.
+_BOILERPLATE = re.compile(
+    r"^[ \t]*(?:-\s*)?(?:this (?:response|letter) will be published|should you have any (?:further )?(?:queries|questions)|"
+    r"a full copy of the freedom of information|your right to request a review|"
+    r"if you are (?:unhappy|dissatisfied)|the information commissioner|"
+    r"(?:norfolk|suffolk)(?: and (?:norfolk|suffolk))? constabular(?:y|ies) (?:is|are) not responsible for the content|"
+    r"yours (?:sincerely|faithfully))",
+    re.I | re.M,
+)
+_CORRECT_AS_OF = re.compile(rf"correct as (?:of|at)\s+(?:the\s+)?(?:{DATE.pattern})", re.I)
+_LEAD = re.compile(
+    r"(?:have|has) (?:located|considered|now considered|completed)|following information (?:as )?relevant|"
+    r"(?:please find|find below) (?:our|the) response|response (?:provided )?below is correct",
+    re.I,
+)
+_QUESTION_LABEL = re.compile(r"^(?:Q(?:uestion)?\s*)?(?P<num>\d{1,2})(?P<sub>[a-z])?(?:\s*[.):]\s*|\s+)(?=\S)", re.I)
+_ANSWER_LABEL = re.compile(
+    r"^(?:(?:Q(?:uestion)?\s*(?P<q>\d{1,2}[a-z]?)\b\s*[.:)-]?|(?P<n>\d{1,2}[a-z]?)\s*[.)])\s*|(?:Answer|Response)\s+(?P<a>\d{1,2}[a-z]?)\s*[.:-]\s*)",
+    re.I,
+)
+_SUB_ITEM = re.compile(r"^(?:\(?(?P<l>[A-Za-z]|i{1,3}|iv|vi{0,3}|ix|x)[.)]\s+|(?P<u>[A-F])\s+(?=[A-Z]))")
+_INLINE_NUMBER = re.compile(r"\((\d{1,2})\)\s*")
+_BULLET = re.compile(r"^-\s+")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One request item and, when the letter pairs them, its answer."""
+
+    number: str
+    text: str
+    answer: str | None
+
+    def to_json(self) -> dict[str, object]:
+        return {"number": self.number, "text": self.text, "answer": self.answer}
+
+
+@dataclass(frozen=True)
+class Letter:
+    """Every field `foilog extract` reports for one letter."""
+
+    reference: str | None
+    forces: tuple[str, ...]
+    letter_date: str | None
+    received_date: str | None
+    correct_as_of: str | None
+    questions: tuple[Question, ...]
+    exemptions: tuple[Citation, ...]
+    outcome: str | None
+    ocr: bool = False
+    warnings: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "reference": self.reference,
+            "forces": list(self.forces),
+            "letter_date": self.letter_date,
+            "received_date": self.received_date,
+            "correct_as_of": self.correct_as_of,
+            "questions": [q.to_json() for q in self.questions],
+            "exemptions": [c.to_json() for c in self.exemptions],
+            "outcome": self.outcome,
+            "ocr": self.ocr,
+            "warnings": list(self.warnings),
+        }
+
+
+def parse_letter(lines: list[str], *, ocr: bool = False) -> Letter:
+    """Read every field of a letter from its clean lines (see parsers.text.clean_lines)."""
+    text = "\n".join(lines)
+    warnings: list[str] = []
+    request, response, after_request = _split(text)
+    if request is None:
+        warnings.append("no request section found")
+    questions = _parse_questions(request or "")
+    answers, whole = _parse_answers(response, [q.number for q in questions])
+    paired = tuple(Question(q.number, q.text, answers.get(q.number)) for q in questions)
+    if len(paired) == 1 and paired[0].answer is None and whole:
+        paired = (Question(paired[0].number, paired[0].text, whole),)
+        whole = None
+    exemptions = tuple(extract_exemptions(after_request))
+    reference = extract_reference(text)
+    if reference is None:
+        warnings.append("no reference found in the letter")
+    return Letter(
+        reference=reference,
+        forces=extract_forces(text[: text.find(response) if response else len(text)] + response[:600]),
+        letter_date=extract_letter_date(text),
+        received_date=_date_after(re.compile(r"\breceived\b", re.I), text, 240),
+        correct_as_of=_first_date(_CORRECT_AS_OF, text),
+        questions=paired,
+        exemptions=exemptions,
+        outcome=classify_outcome(paired, whole, exemptions) if (paired or whole) else None,
+        ocr=ocr,
+        warnings=tuple(warnings),
+    )
+
+
+def extract_reference(text: str) -> str | None:
+    """The house reference, normalised.
+
+    >>> extract_reference("Reference No: FOI 002402-19"), extract_reference("FOI 2019/00123")
+    ('002402/19', None)
+    """
+    match = _REFERENCE.search(text)
+    return f"{int(match['counter']):06d}/{match['year']}" if match else None
+
+
+def reference_from_name(name: str) -> str | None:
+    """A reference printed in a file name or link text: "003610-18_-_cctv.pdf" -> "003610/18"."""
+    match = _REFERENCE.search(name) or _FILE_REFERENCE.search(name)
+    return f"{int(match['counter']):06d}/{match['year']}" if match else None
+
+
+def extract_forces(text: str) -> tuple[str, ...]:
+    """The forces a letter answers for, Norfolk first.
+
+    Read from the sentence that says who received the request, else the first
+    "X Constabulary" phrase: a letterhead or review address may name another force.
+    """
+    received = re.search(r"[^.\n]*\breceived by\b[^.]*", text, re.I)
+    match = (received and _FORCES.search(received.group(0))) or _FORCES.search(text)
+    if not match:
+        return ()
+    named = {g.capitalize() for g in match.groups() if g}
+    return tuple(f for f in FORCES if f in named)
+
+
+def extract_letter_date(text: str) -> str | None:
+    """The date printed at the head of the letter (a month and year alone give None)."""
+    for line in text.splitlines()[:40]:
+        if re.search(r"\breceived\b|\bI write\b|sought access", line, re.I):
+            break
+        match = DATE.search(line)
+        # The date line holds little else; a longer line with a date is prose.
+        if match and len(line) <= len(match.group(0)) + 25:
+            return date_from_match(match)
+    return None
+
+
+def _first_date(pattern: re.Pattern[str], text: str) -> str | None:
+    match = pattern.search(text)
+    if not match:
+        return None
+    return date_from_match(DATE.search(match.group(0)))  # type: ignore[arg-type]
+
+
+def _date_after(anchor: re.Pattern[str], text: str, window: int) -> str | None:
+    match = anchor.search(text)
+    if not match:
+        return None
+    date = DATE.search(text, match.end(), match.end() + window)
+    return date_from_match(date) if date else None
+
+
+def _split(text: str) -> tuple[str | None, str, str]:
+    """(request text, response text, everything after the request up to the boilerplate)."""
+    start = _REQUEST_START.search(text)
+    resp = _RESPONSE_START.search(text, start.end() if start else 0)
+    body_end_match = _BOILERPLATE.search(text, resp.end() if resp else (start.end() if start else 0))
+    body_end = body_end_match.start() if body_end_match else len(text)
+    request = text[start.end(): resp.start()] if start and resp else (text[start.end():body_end] if start else None)
+    response = text[resp.end():body_end] if resp else ""
+    after_request = text[resp.start() if resp else (start.end() if start else 0):body_end]
+    return request, response, after_request
+
+
+def _parse_questions(request: str) -> list[Question]:
+    lines = [_strip_quotes(l) for l in request.splitlines()]
+    lines = [l for l in lines if l]
+    has_numbers = any(_QUESTION_LABEL.match(_BULLET.sub("", l)) for l in lines)
+    items: list[list[str]] = []  # [number, text...]
+    expected = 1
+    for line in lines:
+        bullet = bool(_BULLET.match(line))
+        content = _BULLET.sub("", line)
+        label = _QUESTION_LABEL.match(content)
+        if label:
+            num, sub = int(label["num"]), (label["sub"] or "").lower()
+            if num == expected or (sub and num == expected - 1):
+                items.append([f"{num}{sub}", content[label.end():]])
+                expected = num + 1
+                continue
+        sub_item = _SUB_ITEM.match(content)
+        if items and (sub_item or (bullet and has_numbers)):
+            mark = (sub_item["l"] or sub_item["u"]) if sub_item else ""
+            rest = content[sub_item.end():] if sub_item else content
+            items[-1].append(f"{mark} {rest}".strip())
+        elif bullet and not has_numbers:
+            items.append([str(len(items) + 1), content])
+        elif items:
+            items[-1].append(content)
+        else:
+            items.append(["", content])  # preamble before the first item, or a lone question
+    preamble = [i for i in items if i[0] == ""]
+    numbered = [i for i in items if i[0] != ""]
+    if not numbered:
+        whole = " ".join(" ".join(i[1:]) for i in preamble).strip()
+        inline = _split_inline(whole)
+        if inline:
+            return inline
+        return [Question("1", whole, None)] if whole else []
+    return [Question(i[0], _join(i[1:]), None) for i in numbered]
+
+
+def _split_inline(paragraph: str) -> list[Question]:
+    """"(1) How many ... (2) What ..." in one paragraph: one question per number."""
+    marks = list(_INLINE_NUMBER.finditer(paragraph))
+    numbers = [int(m[1]) for m in marks]
+    if len(marks) < 2 or numbers != list(range(1, len(marks) + 1)):
+        return []
+    ends = [m.start() for m in marks[1:]] + [len(paragraph)]
+    return [Question(str(n), paragraph[m.end():e].strip(), None) for n, m, e in zip(numbers, marks, ends)]
+
+
+def _parse_answers(response: str, numbers: list[str]) -> tuple[dict[str, str], str | None]:
+    """Answers by question number, or (when no label is found) the whole block."""
+    lines = [l for l in response.splitlines() if l.strip() and not _CORRECT_AS_OF.search(l)]
+    blocks: dict[str, list[str]] = {}
+    lead: list[str] = []
+    current: str | None = None
+    pointer = 0
+    for line in lines:
+        content = _BULLET.sub("", line)
+        label = _ANSWER_LABEL.match(content)
+        if label:
+            num = (label["q"] or label["n"] or label["a"]).lower()
+            if num in numbers[pointer:]:
+                pointer = numbers.index(num, pointer) + 1
+                current = num
+                blocks[current] = [content[label.end():]]
+                continue
+        (blocks[current] if current else lead).append(line)
+    answers = {n: _join(b) for n, b in blocks.items() if _join(b)}
+    if answers:
+        return answers, None
+    body = [l for l in lead if not _LEAD.search(l)] or lead
+    return {}, _join(body) or None
+
+
+def _join(lines: list[str]) -> str:
+    """Re-join wrapped lines into paragraphs; list items and table rows keep their own line."""
+    out: list[str] = []
+    for line in (l.strip() for l in lines):
+        if not line:
+            continue
+        starts_item = bool(_BULLET.match(line) or _SUB_ITEM.match(line) or " | " in line)
+        if out and not starts_item and not re.search(r"[.:;?!]$", out[-1]) and " | " not in out[-1]:
+            out[-1] += " " + line
+        else:
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def _strip_quotes(line: str) -> str:
+    return line.strip().strip('"').strip()

@@ -1,0 +1,68 @@
+"""The outcome of a request, from how each question was answered and what was cited."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from parsers.exemptions import Citation
+    from parsers.letter import Question
+
+OUTCOMES = ("disclosed", "partially_disclosed", "refused", "not_held", "neither_confirm_nor_deny")
+
+_NCND = re.compile(r"neither\s+confirm(?:s|ing)?\s+nor\s+den(?:y|ies)|\bNCND\b", re.I)
+_NOT_HELD = re.compile(
+    r"\bno (?:relevant |recorded |such )?(?:information|data|records?|figures) (?:is |are |was |were )?(?:held|recorded|kept)|"
+    r"\b(?:information|data|records?) (?:is|are|was|were) not (?:held|recorded|kept)|\bnot held\b|"
+    r"\b(?:does|do|did) not (?:hold|record|keep)\b|\bhold(?:s)? no (?:relevant |recorded )?(?:information|data|records?)",
+    re.I,
+)
+_REFUSED = re.compile(
+    r"\bexempt(?:ion)?s?\b|refusal notice|\bwithheld\b|(?:has|have) (?:therefore )?not been (?:provided|disclosed|released)|"
+    r"\bwill not be (?:provided|disclosed|released)|\bunable to (?:provide|disclose|release)|"
+    r"\bcost limit|appropriate limit|\bvexatious",
+    re.I,
+)
+# Past this many characters an answer that mentions "not held" also carries information.
+_SHORT = 220
+
+
+def classify_answer(answer: str) -> str:
+    """One answer as disclosed, refused, not_held or neither_confirm_nor_deny.
+
+    >>> classify_answer("No relevant information held"), classify_answer("There are 600 cameras.")
+    ('not_held', 'disclosed')
+    """
+    if _NCND.search(answer):
+        return "neither_confirm_nor_deny"
+    if _REFUSED.search(answer):
+        return "refused"
+    if _NOT_HELD.search(answer) and len(answer) <= _SHORT:
+        return "not_held"
+    return "disclosed"
+
+
+def classify_outcome(questions: Iterable[Question], whole: str | None, exemptions: Iterable[Citation]) -> str:
+    """The outcome by the rules of INTERFACE.md.
+
+    A cost-limit or vexatious refusal decides the whole request, whatever figures it
+    volunteers. A block answering the request as a whole (every answer null) is read as
+    one answer. Otherwise the per-question results combine: all alike gives that result;
+    anything disclosed beside anything else is partial; nothing disclosed is a refusal.
+    """
+    sections = {c.section for c in exemptions}
+    if sections & {"12", "14"}:
+        return "refused"
+    answers = [q.answer for q in questions if q.answer]
+    if not answers:
+        if whole is None:
+            return "refused" if sections else "disclosed"
+        result = classify_answer(whole)
+        return "refused" if result == "disclosed" and sections else result
+    results = {classify_answer(a) for a in answers}
+    if len(results) == 1:
+        return results.pop()
+    if "disclosed" in results:
+        return "partially_disclosed"
+    return "refused" if "refused" in results else "partially_disclosed"
