@@ -26,15 +26,21 @@ def sniff(data: bytes) -> str:
         return "binary"
 
 
-def parse_document(data: bytes) -> Letter:
-    """Parse a PDF letter or a platform detail page; raise ParseError for anything else."""
+def parse_document(data: bytes, filename: str | None = None) -> Letter:
+    """Parse a PDF letter or a platform detail page; raise ParseError for anything else.
+
+    A file named .pdf must hold a PDF: an HTML error page saved under a PDF's name is
+    an error, not an empty letter.
+    """
     kind = sniff(data)
+    if not data:
+        raise ParseError("empty file")
+    if filename and filename.lower().endswith(".pdf") and kind != "pdf":
+        raise ParseError(f"not a PDF: the file holds {kind}")
     if kind == "pdf":
         pages = pdf.extract_text(data)
     elif kind == "html":
         pages = [html.extract_text(data.decode("utf-8", errors="replace"))]
-    elif not data:
-        raise ParseError("empty file")
     else:
         raise ParseError(f"not a letter: {kind} content is not parsed")
     lines = clean_lines(pages)

@@ -19,6 +19,7 @@ _REFERENCE = re.compile(
     re.I,
 )
 _FILE_REFERENCE = re.compile(r"(?<!\d)(?P<counter>\d{6})[-_/](?P<year>\d{2})(?!\d)")
+_TITLE_REFERENCE = re.compile(r"^\s*(?:FOI\s*)?\d{4,6}\s*[/-]\s*\d{2}\b\s*[-:]?\s*", re.I)
 _FORCES = re.compile(r"\b(Norfolk|Suffolk)(?:\s+(?:and|&)\s+(Norfolk|Suffolk))?\s+Constabular(?:y|ies)", re.I)
 
 _REQUEST_START = re.compile(
@@ -140,6 +141,11 @@ def reference_from_name(name: str) -> str | None:
     """A reference printed in a file name or link text: "003610-18_-_cctv.pdf" -> "003610/18"."""
     match = _REFERENCE.search(name) or _FILE_REFERENCE.search(name)
     return f"{int(match['counter']):06d}/{match['year']}" if match else None
+
+
+def strip_reference(title: str) -> str:
+    """A listing title without its leading reference: "FOI 000456/24 Drones" -> "Drones"."""
+    return _TITLE_REFERENCE.sub("", title).strip()
 
 
 def extract_forces(text: str) -> tuple[str, ...]:

@@ -24,8 +24,7 @@ _REFUSED = re.compile(
     r"\bcost limit|appropriate limit|\bvexatious",
     re.I,
 )
-# Past this many characters an answer that mentions "not held" also carries information.
-_SHORT = 220
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
 
 
 def classify_answer(answer: str) -> str:
@@ -38,7 +37,9 @@ def classify_answer(answer: str) -> str:
         return "neither_confirm_nor_deny"
     if _REFUSED.search(answer):
         return "refused"
-    if _NOT_HELD.search(answer) and len(answer) <= _SHORT:
+    # "No information held. It is kept by the council." is not held; "Norfolk: 12. Suffolk:
+    # not held." gives figures: what the answer leads with decides.
+    if _NOT_HELD.search(_SENTENCE_END.split(answer.strip(), maxsplit=1)[0]):
         return "not_held"
     return "disclosed"
 

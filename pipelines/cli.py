@@ -1,0 +1,198 @@
+"""The `foilog` command line: each command parses options, calls one function, prints a summary."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+import yaml
+
+from pipelines import BadInput, FoilogError
+
+DEFAULT_DB = "data/foilog.db"
+DEFAULT_DATA = "data/files"
+DEFAULT_SOURCES = "sources.yml"
+SAMPLE_SITE = Path(__file__).resolve().parent.parent / "data" / "sample" / "site"
+
+
+def _setup_logging(verbose: bool) -> None:
+    level = logging.DEBUG if verbose else logging.INFO
+    if sys.stderr.isatty():
+        from rich.logging import RichHandler
+
+        handler: logging.Handler = RichHandler(show_path=False, markup=False)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    else:  # cron and CI: plain, timestamped lines
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    for noisy in ("httpx", "httpcore", "pdfminer"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+class FoilogGroup(click.Group):
+    """Turns domain errors into one line and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except FoilogError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=FoilogGroup)
+@click.version_option(package_name="foilog")
+@click.option("-v", "--verbose", is_flag=True, help="Log debug detail.")
+def cli(verbose: bool) -> None:
+    """foilog: a searchable archive of the Norfolk and Suffolk FOI disclosure logs."""
+    _setup_logging(verbose)
+
+
+def _crawl_options(func):  # type: ignore[no-untyped-def]
+    func = click.option("--data-dir", default=DEFAULT_DATA, show_default=True, help="Where downloaded files are kept.")(func)
+    func = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")(func)
+    func = click.option("--source", "names", multiple=True, help="Only this source (repeatable).")(func)
+    func = click.option("--sources", "sources_file", default=DEFAULT_SOURCES, show_default=True, help="Sources file (YAML).")(func)
+    return func
+
+
+def _load(sources_file: str, names: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    from scraper.sources import SourcesError, load_sources
+
+    try:
+        return load_sources(sources_file, names)
+    except SourcesError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def _run(command: str, sources_file: str, names: tuple[str, ...], db_path: str, data_dir: str) -> None:
+    from pipelines.run import run
+
+    sources = _load(sources_file, names)
+    try:
+        summary = run(db_path, data_dir, sources, command=command)
+    except OSError as exc:
+        raise FoilogError(f"{command} failed: {exc}") from None
+    click.echo(summary.line())
+    for problem in summary.crawl.problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+@cli.command()
+@_crawl_options
+def crawl(sources_file: str, names: tuple[str, ...], db_path: str, data_dir: str) -> None:
+    """Fetch listing pages, detail pages and documents; record every fetch."""
+    _run("crawl", sources_file, names, db_path, data_dir)
+
+
+@cli.command()
+@_crawl_options
+def run(sources_file: str, names: tuple[str, ...], db_path: str, data_dir: str) -> None:
+    """Crawl, parse and index: the nightly job."""
+    _run("run", sources_file, names, db_path, data_dir)
+
+
+@cli.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
+@click.option("--data-dir", default=DEFAULT_DATA, show_default=True, help="Where downloaded files are kept.")
+@click.option("--reparse", is_flag=True, help="Parse every stored document again.")
+def parse(db_path: str, data_dir: str, reparse: bool) -> None:
+    """Parse fetched documents not yet parsed by the current parser version."""
+    from pipelines.run import parse_and_index
+
+    click.echo(parse_and_index(db_path, data_dir, reparse=reparse).line())
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def extract(files: tuple[str, ...]) -> None:
+    """Parse local files (PDF or saved detail page); print one JSON object per line."""
+    from parsers import ParseError
+    from parsers.document import parse_document
+
+    failed = 0
+    for name in files:
+        try:
+            record = {"file": name, **parse_document(Path(name).read_bytes(), name).to_json()}
+        except (ParseError, OSError) as exc:
+            record = {"file": name, "error": str(exc) if isinstance(exc, ParseError) else exc.strerror or str(exc)}
+        except Exception as exc:  # one bad file never stops the others
+            record = {"file": name, "error": f"parser crashed: {type(exc).__name__}: {exc}"}
+        if "error" in record:
+            failed += 1
+            click.echo(f"error: {name}: {record['error']}", err=True)
+        click.echo(json.dumps(record, ensure_ascii=False))
+    if failed == len(files):
+        sys.exit(2)
+
+
+@cli.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+def serve(db_path: str, host: str, port: int) -> None:
+    """Serve the database with Datasette and metadata.yml."""
+    from pipelines.serve import serve as serve_datasette
+
+    if not Path(db_path).exists():
+        raise BadInput(f"database not found: {db_path} (run 'foilog run' or 'foilog demo' first)")
+    click.echo(f"Serving {db_path} at http://{host}:{port}/")
+    serve_datasette(db_path, host, port)
+
+
+@cli.command()
+@click.option("--db", "db_path", default="data/demo/foilog.db", show_default=True, help="Demo database (rebuilt).")
+@click.option("--data-dir", default="data/demo/files", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int, help="Datasette port.")
+@click.option("--no-serve", is_flag=True, help="Stop after indexing, without serving Datasette.")
+def demo(db_path: str, data_dir: str, port: int, no_serve: bool) -> None:
+    """The whole pipeline on the bundled sample, offline: mirror, crawl over HTTP, parse, index, serve."""
+    from pipelines.mirror import mirror_sources, serve_mirror
+    from pipelines.run import run as run_pipeline
+
+    if not SAMPLE_SITE.is_dir():
+        raise BadInput(f"bundled sample not found at {SAMPLE_SITE}")
+    for path in (Path(db_path), Path(db_path + "-wal"), Path(db_path + "-shm")):
+        path.unlink(missing_ok=True)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    with serve_mirror(SAMPLE_SITE) as origin, tempfile.TemporaryDirectory() as tmp:
+        click.echo(f"Serving the bundled sample mirror at {origin}/")
+        sources_file = Path(tmp) / "sources.yml"
+        sources_file.write_text(yaml.safe_dump({"sources": mirror_sources(origin)}, sort_keys=False))
+        summary = run_pipeline(db_path, data_dir, _load(str(sources_file), ()), command="demo")
+    click.echo(summary.line())
+    if no_serve:
+        return
+    from pipelines.serve import serve as serve_datasette
+
+    click.echo(f"Datasette: http://127.0.0.1:{port}/  (Ctrl-C to stop)")
+    serve_datasette(db_path, "127.0.0.1", port)
+
+
+@cli.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+@click.option("--limit", default=10, show_default=True, help="How many runs to show.")
+def status(db_path: str, as_json: bool, limit: int) -> None:
+    """The last runs: when, how long, what was new, changed, failed."""
+    from pipelines.status import last_runs
+
+    if not Path(db_path).exists():
+        raise BadInput(f"database not found: {db_path}")
+    runs = last_runs(db_path, limit)
+    if as_json:
+        click.echo(json.dumps({"runs": runs}, indent=1))
+        return
+    if not runs:
+        click.echo("no runs yet")
+    for r in runs:
+        click.echo(f"#{r['id']} {r['started_at']} {r['command'] or ''} {r['status']}: {r['duration_s'] or 0:.1f}s, "
+                   f"{r['pages'] or 0} pages, {r['new'] or 0} new, {r['changed'] or 0} changed, "
+                   f"{r['unchanged'] or 0} unchanged, {r['failed'] or 0} failed"
+                   + (f" - {r['error']}" if r["error"] else ""))

@@ -1,0 +1,199 @@
+"""The crawl stage: walk every source, store each document once, record every fetch."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+import httpx
+import sqlite_utils
+from sqlite_utils.db import NotFoundError
+
+from parsers.document import sniff
+from pipelines.db import now
+from pipelines.files import FileStore
+from scraper.entries import Entry, ListingStats
+from scraper.http import Fetched, Fetcher
+from scraper.layouts import LAYOUTS
+from scraper.sources import Source
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CrawlCounts:
+    pages: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    duplicate: int = 0  # known content found at another URL (a copy, or the other force's log)
+    failed: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+class DbArchive:
+    """Validators and stored bodies for conditional requests, from document_urls and the file store."""
+
+    def __init__(self, db: sqlite_utils.Database, store: FileStore):
+        self.db, self.store = db, store
+
+    def _row(self, url: str) -> dict | None:
+        rows = list(self.db.query("select etag, last_modified, sha256 from document_urls where url = ?", [url]))
+        return rows[0] if rows else None
+
+    def validators(self, url: str) -> tuple[str | None, str | None] | None:
+        row = self._row(url)
+        if not row or not row["sha256"] or not (row["etag"] or row["last_modified"]):
+            return None
+        if not self.store.path(row["sha256"]).exists():
+            return None  # nothing to reuse: ask for the full body
+        return row["etag"], row["last_modified"]
+
+    def stored_body(self, url: str) -> bytes | None:
+        row = self._row(url)
+        return self.store.get(row["sha256"]) if row and row["sha256"] else None
+
+
+def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], run_id: int,
+          transport: httpx.BaseTransport | None = None) -> CrawlCounts:
+    """Crawl each source in turn; a failing source is recorded and the next one goes on."""
+    counts = CrawlCounts()
+    removed = store.remove_partials()
+    if removed:
+        log.info("removed %d partial file(s) left by an interrupted run", removed)
+
+    def record(fetched: Fetched) -> None:
+        db.table("fetches").insert({
+            "run_id": run_id, "url": fetched.url, "final_url": fetched.final_url, "status": fetched.status,
+            "etag": fetched.etag, "last_modified": fetched.last_modified,
+            "sha256": hashlib.sha256(fetched.content).hexdigest() if fetched.content is not None else None,
+            "bytes": 0 if fetched.not_modified else len(fetched.content or b""),  # bytes downloaded
+            "fetched_at": now(), "elapsed_ms": int(fetched.elapsed * 1000), "error": fetched.error,
+        })
+
+    fetcher = Fetcher(transport=transport, archive=DbArchive(db, store), on_fetch=record)
+    for source in sources:
+        fetcher.allow(source.allowed_hosts, source.requests_per_second)
+    try:
+        for source in sources:
+            started = now()
+            stats = ListingStats()
+            found = 0
+            for entry in LAYOUTS[source.layout](fetcher, source, stats):
+                found += 1
+                with db.conn:  # one transaction per entry: a kill loses at most the entry in hand
+                    for fetched in entry.documents:
+                        outcome = save_document(db, store, entry, fetched)
+                        setattr(counts, outcome, getattr(counts, outcome) + 1)
+            counts.pages += stats.pages
+            if stats.failed:
+                for error in stats.errors or []:
+                    counts.problems.append(f"{source.name}: listing failed: {error}")
+                    log.warning("%s: listing page failed: %s", source.name, error)
+            elif found:
+                mark_removed(db, source.name, started)
+            else:
+                counts.problems.append(f"{source.name}: no entries found (has the site changed shape?)")
+                log.warning("%s: no entries found on %d listing page(s)", source.name, stats.pages)
+            log.info("%s: %d entries from %d listing pages", source.name, found, stats.pages)
+    finally:
+        fetcher.close()
+    return counts
+
+
+def save_document(db: sqlite_utils.Database, store: FileStore, entry: Entry, fetched: Fetched) -> str:
+    """Store one fetched document; return new, changed, unchanged, duplicate or failed.
+
+    Documents are one per content: the same bytes at a second URL (or on the other
+    force's log) add a URL to the existing document. New bytes at a known URL change the
+    document and keep its earlier version in document_versions.
+    """
+    at = now()
+    try:
+        known: dict | None = db.table("document_urls").get(fetched.url)
+    except NotFoundError:
+        known = None
+    listing = {"url": fetched.url, "source": entry.source, "force": entry.force, "entry_url": entry.url, "last_seen_at": at,
+               "removed_at": None,
+               **({"title": entry.title, "listing_reference": entry.reference,
+                   "published_date": entry.published_date} if fetched.url == entry.url or not known else {})}
+    error = fetched.error or _content_problem(fetched)
+    if error:
+        log.warning("%s: %s", fetched.url, error)
+        if known:
+            db.table("document_urls").update(fetched.url, {**listing, "error": error})
+            if known["document_id"] and not known["sha256"]:
+                db.table("documents").update(known["document_id"], {"status": "failed", "error": error})
+        else:
+            doc_id = db.table("documents").insert({
+                "source": entry.source, "url": fetched.url, "first_seen_at": at, "fetched_at": at,
+                "status": "failed", "error": error}).last_pk
+            db.table("document_urls").insert({**listing, "document_id": doc_id, "first_seen_at": at, "error": error})
+        return "failed"
+
+    content = fetched.content or b""
+    sha256 = store.put(content)
+    validators = {"etag": fetched.etag, "last_modified": fetched.last_modified, "sha256": sha256, "error": None}
+    if known and known["sha256"] == sha256:
+        db.table("document_urls").update(fetched.url, {**listing, **validators})
+        db.execute("update documents set removed_at = null where id = ?", [known["document_id"]])
+        return "unchanged"
+
+    same = list(db.query("select id from documents where sha256 = ? limit 1", [sha256]))
+    if same:
+        # Known content at this URL: a duplicate URL, or a URL now serving another document.
+        doc_id, outcome = same[0]["id"], "duplicate"
+        if known and known["sha256"]:
+            _keep_version(db, known, at)
+            outcome = "changed"
+        elif known:  # drop the placeholder of an earlier failed fetch
+            db.table("documents").delete_where("id = ? and sha256 is null", [known["document_id"]])
+    elif known and known["sha256"]:
+        doc_id, outcome = known["document_id"], "changed"
+        _keep_version(db, known, at)
+        db.table("documents").update(doc_id, _document_fields(fetched, content, sha256, at))
+    elif known:  # fetched in full after failing before
+        doc_id, outcome = known["document_id"], "new"
+        db.table("documents").update(doc_id, _document_fields(fetched, content, sha256, at))
+    else:
+        doc_id, outcome = db.table("documents").insert({
+            "source": entry.source, "url": fetched.url, "first_seen_at": at,
+            **_document_fields(fetched, content, sha256, at)}).last_pk, "new"
+    row = {**listing, **validators, "document_id": doc_id}
+    if known:
+        db.table("document_urls").update(fetched.url, row)
+    else:
+        db.table("document_urls").insert({**row, "first_seen_at": at})
+    return outcome
+
+
+def mark_removed(db: sqlite_utils.Database, source: str, since: str) -> None:
+    """Entries no longer listed by a source that was walked completely are marked removed, not deleted."""
+    at = now()
+    db.execute("update document_urls set removed_at = ? where source = ? and last_seen_at < ? and removed_at is null",
+               [at, source, since])
+    db.execute("""update documents set removed_at = ? where removed_at is null and id in (
+        select document_id from document_urls group by document_id having count(removed_at) = count(*))""", [at])
+
+
+def _keep_version(db: sqlite_utils.Database, known: dict, at: str) -> None:
+    db.table("document_versions").insert({
+        "document_id": known["document_id"], "url": known["url"], "sha256": known["sha256"],
+        "fetched_at": known["last_seen_at"], "replaced_at": at})
+
+
+def _document_fields(fetched: Fetched, content: bytes, sha256: str, at: str) -> dict[str, object]:
+    return {"sha256": sha256, "content_type": fetched.content_type, "kind": sniff(content), "bytes": len(content),
+            "fetched_at": at, "status": "fetched", "error": None, "removed_at": None}
+
+
+def _content_problem(fetched: Fetched) -> str | None:
+    """An HTML error page served for a .pdf link is a failure, not a document."""
+    if not fetched.content:
+        return "empty body"
+    kind = sniff(fetched.content)
+    path = fetched.final_url.lower().split("?")[0]
+    if path.endswith(".pdf") and kind != "pdf":
+        return f"expected a PDF, got {kind} ({fetched.content_type or 'no content type'})"
+    return None

@@ -1,0 +1,108 @@
+"""The database's shape, as data, applied by ensure_db_shape() at the start of every stage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import sqlite_utils
+
+from parsers.exemptions import CATALOGUE, LEGISLATION_URL
+
+# table -> (columns, primary key, indexes). Columns are only ever added, never changed,
+# so an older database gains new columns on the next run.
+TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, ...]]]] = {
+    "crawl_runs": ({
+        "id": int, "started_at": str, "finished_at": str, "status": str, "command": str, "sources": str,
+        "pages": int, "new": int, "changed": int, "unchanged": int, "duplicate": int, "failed": int, "parsed": int,
+        "parse_failed": int, "duration_s": float, "error": str,
+    }, "id", []),
+    "fetches": ({
+        "id": int, "run_id": int, "url": str, "final_url": str, "status": int, "etag": str,
+        "last_modified": str, "sha256": str, "bytes": int, "fetched_at": str, "elapsed_ms": int, "error": str,
+    }, "id", [("url",), ("run_id",)]),
+    "documents": ({
+        "id": int, "disclosure_id": int, "source": str, "url": str, "sha256": str, "content_type": str,
+        "kind": str, "bytes": int, "first_seen_at": str, "fetched_at": str, "status": str, "error": str,
+        "removed_at": str,
+    }, "id", [("sha256",), ("disclosure_id",), ("url",)]),
+    # Every URL a document was found at: the same bytes at two URLs, or on both forces' logs.
+    "document_urls": ({
+        "url": str, "document_id": int, "source": str, "force": str, "entry_url": str, "title": str,
+        "listing_reference": str, "published_date": str, "etag": str, "last_modified": str,
+        "sha256": str, "first_seen_at": str, "last_seen_at": str, "removed_at": str, "error": str,
+    }, "url", [("document_id",), ("entry_url",), ("source",)]),
+    "document_versions": ({
+        "id": int, "document_id": int, "url": str, "sha256": str, "fetched_at": str, "replaced_at": str,
+    }, "id", [("document_id",)]),
+    # One parse per file content and parser version: a file is never parsed twice.
+    "parses": ({
+        "sha256": str, "parser_version": int, "parsed_at": str, "result": str, "error": str,
+    }, "sha256", []),
+    "disclosures": ({
+        "id": int, "key": str, "reference": str, "title": str, "force": str, "url": str,
+        "published_date": str, "letter_date": str, "received_date": str, "correct_as_of": str,
+        "year": int, "outcome": str, "exemption_sections": str, "exemption_codes": str,
+        "question_count": int, "document_id": int, "first_seen_at": str, "updated_at": str,
+    }, "id", [("key",), ("reference",), ("force",), ("outcome",), ("year",), ("letter_date",)]),
+    "questions": ({
+        "id": int, "disclosure_id": int, "number": str, "position": int, "question": str, "answer": str,
+    }, "id", [("disclosure_id",)]),
+    "exemptions": ({
+        "code": str, "section": str, "name": str, "kind": str, "url": str,
+    }, "code", []),
+    "disclosure_exemptions": ({
+        "disclosure_id": int, "code": str, "cited_as": str,
+    }, ("disclosure_id", "cited_as"), [("code",)]),
+    "withdrawals": ({
+        "id": int, "reference": str, "url": str, "reason": str, "withdrawn_at": str,
+    }, "id", []),
+}
+FOREIGN_KEYS = {
+    "questions": [("disclosure_id", "disclosures", "id")],
+    "disclosure_exemptions": [("disclosure_id", "disclosures", "id"), ("code", "exemptions", "code")],
+}
+UNIQUE_INDEXES = {"disclosures": [("key",)]}
+
+# Full-text search over what people search for: the title, the questions and the answers.
+# A standalone FTS5 table whose rowid is disclosures.id (metadata.yml names it).
+FTS = """CREATE VIRTUAL TABLE IF NOT EXISTS disclosures_fts
+USING fts5(title, questions, answers, tokenize = 'porter unicode61 remove_diacritics 2')"""
+
+
+def now() -> str:
+    """A UTC timestamp for *_at columns."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the database, in WAL mode, with its shape ensured."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.enable_wal()
+    ensure_db_shape(db)
+    return db
+
+
+def ensure_db_shape(db: sqlite_utils.Database) -> None:
+    """Create missing tables, columns, indexes and the FTS table; fill the exemptions catalogue."""
+    for name, (columns, pk, indexes) in TABLES.items():
+        table = db.table(name)
+        if not table.exists():
+            table.create(columns, pk=pk, foreign_keys=FOREIGN_KEYS.get(name, []))
+        else:
+            missing = {c: t for c, t in columns.items() if c not in table.columns_dict}
+            for column, kind in missing.items():
+                table.add_column(column, kind)
+        for index in indexes:
+            table.create_index(index, if_not_exists=True)
+        for index in UNIQUE_INDEXES.get(name, []):
+            table.create_index(index, unique=True, if_not_exists=True)
+    db.execute(FTS)
+    db.table("exemptions").upsert_all(
+        ({"code": f"s{section}", "section": section, "name": name, "kind": kind,
+          "url": LEGISLATION_URL.format(section=section)} for section, (name, kind) in CATALOGUE.items()),
+        pk="code",
+    )

@@ -1,0 +1,145 @@
+"""The index stage: group parsed documents into disclosures, write their rows and the search index."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from pipelines.db import now
+
+KIND_PREFERENCE = {"pdf": 0, "html": 1}
+
+
+@dataclass
+class _Entry:
+    url: str
+    title: str | None = None
+    reference: str | None = None
+    published_date: str | None = None
+    first_seen_at: str = ""
+    forces: set[str] = field(default_factory=set)
+    documents: dict[int, dict] = field(default_factory=dict)  # id -> row with parsed "letter"
+
+
+def build_disclosures(db: sqlite_utils.Database) -> int:
+    """Rebuild disclosures, questions, citations and search rows from the parses; return the count.
+
+    A disclosure is one response: the documents of one listing entry, merged with every
+    other entry that carries the same reference (a joint letter on both forces' logs).
+    Ids stay stable by key, and the whole rebuild is one transaction, so a reader never
+    sees half an index.
+    """
+    entries = _entries(db)
+    groups: dict[str, list[_Entry]] = {}
+    for entry in entries.values():
+        letter = _best_letter(entry.documents.values())
+        reference = (letter or {}).get("reference") or entry.reference
+        groups.setdefault(reference or f"url:{entry.url}", []).append(entry)
+
+    with db.conn:
+        existing = {r["key"]: r["id"] for r in db.query("select key, id from disclosures")}
+        for key, group in groups.items():
+            _save_disclosure(db, key, group, existing.get(key))
+        for key, stale_id in existing.items():
+            if key not in groups:
+                _delete_disclosure(db, stale_id)
+    return len(groups)
+
+
+def _entries(db: sqlite_utils.Database) -> dict[str, _Entry]:
+    rows = db.query("""
+        select d.id, d.kind, d.first_seen_at, d.fetched_at, d.sha256, p.result,
+               u.url, u.force, u.entry_url, u.title, u.listing_reference, u.published_date
+        from documents d
+        join document_urls u on u.document_id = d.id
+        left join parses p on p.sha256 = d.sha256
+        where d.status in ('parsed', 'fetched', 'failed') and d.sha256 is not null
+        order by d.id, u.first_seen_at
+    """)
+    entries: dict[str, _Entry] = {}
+    for row in rows:
+        entry = entries.setdefault(row["entry_url"], _Entry(url=row["entry_url"], first_seen_at=row["first_seen_at"]))
+        if row["url"] == row["entry_url"] or entry.title is None:
+            entry.title = row["title"] or entry.title
+            entry.reference = row["listing_reference"] or entry.reference
+            entry.published_date = row["published_date"] or entry.published_date
+        entry.first_seen_at = min(entry.first_seen_at, row["first_seen_at"])
+        if row["force"]:
+            entry.forces.add(row["force"])
+        letter = json.loads(row["result"]) if row["result"] else None
+        entry.documents[row["id"]] = {**row, "letter": letter}
+    return entries
+
+
+def _best_letter(documents: object) -> dict | None:
+    """The document that reads most like the response letter: a reference, then most questions."""
+    candidates = [d for d in documents if d["letter"]]  # type: ignore[attr-defined]
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda d: (d["letter"]["reference"] is None, -len(d["letter"]["questions"]),
+                                          KIND_PREFERENCE.get(d["kind"], 9), d["id"]))
+    return {**best["letter"], "document_id": best["id"]}
+
+
+def _save_disclosure(db: sqlite_utils.Database, key: str, group: list[_Entry], disclosure_id: int | None) -> None:
+    group.sort(key=lambda e: (e.first_seen_at, e.url))
+    letter = _best_letter(d for e in group for d in e.documents.values()) or {}
+    forces = letter.get("forces") or sorted({f for e in group for f in e.forces})
+    reference = letter.get("reference") or next((e.reference for e in group if e.reference), None)
+    published = min((e.published_date for e in group if e.published_date), default=None)
+    letter_date = letter.get("letter_date")
+    year = (letter_date or published or letter.get("received_date") or "")[:4]
+    questions = letter.get("questions") or []
+    citations = letter.get("exemptions") or []
+    sections = sorted({f"s{c['section']}" for c in citations}, key=lambda s: (len(s), s))
+    row = {
+        "key": key,
+        "reference": reference,
+        "title": next((e.title for e in group if e.title), None) or (f"FOI {reference}" if reference else None),
+        "force": " and ".join(forces) if forces else None,
+        "url": group[0].url,
+        "published_date": published,
+        "letter_date": letter_date,
+        "received_date": letter.get("received_date"),
+        "correct_as_of": letter.get("correct_as_of"),
+        "year": int(year) if year.isdigit() else None,
+        "outcome": letter.get("outcome"),
+        "exemption_sections": json.dumps(sections),
+        "exemption_codes": json.dumps([c["code"] for c in citations]),
+        "question_count": len(questions),
+        "document_id": letter.get("document_id"),
+        "first_seen_at": group[0].first_seen_at,
+        "updated_at": now(),
+    }
+    table = db.table("disclosures")
+    if disclosure_id is None:
+        disclosure_id = table.insert(row).last_pk
+    else:
+        table.update(disclosure_id, row)
+    _clear_children(db, disclosure_id)
+    db.table("questions").insert_all(
+        {"disclosure_id": disclosure_id, "number": q["number"], "position": i, "question": q["text"], "answer": q["answer"]}
+        for i, q in enumerate(questions))
+    db.table("disclosure_exemptions").insert_all(
+        {"disclosure_id": disclosure_id, "code": f"s{c['section']}", "cited_as": c["code"]} for c in citations)
+    db.execute("insert into disclosures_fts (rowid, title, questions, answers) values (?, ?, ?, ?)", [
+        disclosure_id, row["title"] or "",
+        "\n".join(q["text"] for q in questions),
+        "\n".join(q["answer"] for q in questions if q["answer"])])
+    doc_ids = [d for e in group for d in e.documents]
+    db.execute(f"update documents set disclosure_id = ? where id in ({','.join('?' * len(doc_ids))})",
+               [disclosure_id, *doc_ids])
+
+
+def _clear_children(db: sqlite_utils.Database, disclosure_id: int) -> None:
+    for table in ("questions", "disclosure_exemptions"):
+        db.execute(f"delete from {table} where disclosure_id = ?", [disclosure_id])
+    db.execute("delete from disclosures_fts where rowid = ?", [disclosure_id])
+
+
+def _delete_disclosure(db: sqlite_utils.Database, disclosure_id: int) -> None:
+    _clear_children(db, disclosure_id)
+    db.execute("update documents set disclosure_id = null where disclosure_id = ?", [disclosure_id])
+    db.execute("delete from disclosures where id = ?", [disclosure_id])

@@ -1,0 +1,84 @@
+"""A run: crawl, parse, index, recorded in crawl_runs from start to finish."""
+
+from __future__ import annotations
+
+import json
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import sqlite_utils
+
+from pipelines.crawl import CrawlCounts, crawl
+from pipelines.db import now, open_db
+from pipelines.files import FileStore
+from pipelines.index import build_disclosures
+from pipelines.parse import ParseCounts, parse_pending
+from scraper.sources import Source
+
+
+@dataclass
+class RunSummary:
+    run_id: int
+    crawl: CrawlCounts = field(default_factory=CrawlCounts)
+    parse: ParseCounts = field(default_factory=ParseCounts)
+    disclosures: int = 0
+    duration_s: float = 0.0
+
+    def line(self) -> str:
+        c, p = self.crawl, self.parse
+        return (f"run {self.run_id}: {c.pages} listing pages; documents {c.new} new, {c.changed} changed, "
+                f"{c.unchanged} unchanged, {c.duplicate} duplicate, {c.failed} failed; parsed {p.parsed} ({p.failed} failed); "
+                f"{self.disclosures} disclosures; {self.duration_s:.1f}s")
+
+
+def run(db_path: str | Path, data_dir: str | Path, sources: list[Source], *, command: str = "run",
+        transport: httpx.BaseTransport | None = None) -> RunSummary:
+    """The nightly job: crawl, then (unless command is "crawl") parse and index.
+
+    Failures of single documents are recorded and the run goes on; only a failure of the
+    whole run (the database or the disk) raises, after marking the run failed."""
+    db, store = open_db(db_path), FileStore(Path(data_dir))
+    with recorded_run(db, command, sources) as summary:
+        summary.crawl = crawl(db, store, sources, summary.run_id, transport=transport)
+        if command != "crawl":
+            summary.parse = parse_pending(db, store)
+            summary.disclosures = build_disclosures(db)
+    return summary
+
+
+def parse_and_index(db_path: str | Path, data_dir: str | Path, *, reparse: bool = False) -> RunSummary:
+    """`foilog parse`: parse what is pending (or everything), then rebuild the index."""
+    db, store = open_db(db_path), FileStore(Path(data_dir))
+    with recorded_run(db, "parse", []) as summary:
+        summary.parse = parse_pending(db, store, reparse=reparse)
+        summary.disclosures = build_disclosures(db)
+    return summary
+
+
+@contextmanager
+def recorded_run(db: sqlite_utils.Database, command: str, sources: list[Source]) -> Iterator[RunSummary]:
+    """A crawl_runs row from start to finish: completed, or failed with the error."""
+    started = time.monotonic()
+    run_id = db.table("crawl_runs").insert({
+        "started_at": now(), "status": "running", "command": command,
+        "sources": json.dumps([s.name for s in sources])}).last_pk
+    summary = RunSummary(run_id=run_id)
+    try:
+        yield summary
+    except BaseException as exc:
+        _finish(db, summary, started, "failed", f"{type(exc).__name__}: {exc}")
+        raise
+    _finish(db, summary, started, "completed", None)
+
+
+def _finish(db: sqlite_utils.Database, summary: RunSummary, started: float, status: str, error: str | None) -> None:
+    summary.duration_s = time.monotonic() - started
+    counts = {k: v for k, v in asdict(summary.crawl).items() if k != "problems"}
+    db.table("crawl_runs").update(summary.run_id, {
+        "finished_at": now(), "status": status, **counts, "parsed": summary.parse.parsed,
+        "parse_failed": summary.parse.failed, "duration_s": round(summary.duration_s, 3),
+        "error": error or ("; ".join(summary.crawl.problems) or None)})

@@ -1,0 +1,27 @@
+"""The Drupal-era logs (~2015 to 2023/24): landing page, year sections, direct PDF links."""
+
+from __future__ import annotations
+
+from typing import Iterator
+from urllib.parse import unquote, urlsplit
+
+from parsers.letter import reference_from_name, strip_reference
+from scraper.entries import Entry, ListingStats, walk_listings
+from scraper.http import Fetcher
+from scraper.sources import Source
+
+
+def discover(fetcher: Fetcher, source: Source, stats: ListingStats) -> Iterator[Entry]:
+    """Yield one entry per PDF linked from the log, with the PDF fetched."""
+    for link in walk_listings(fetcher, source, stats):
+        name = unquote(urlsplit(link.url).path.rsplit("/", 1)[-1])
+        title = strip_reference(link.text) or None
+        yield Entry(
+            source=source.name,
+            force=source.force,
+            url=link.url,
+            title=title,
+            reference=reference_from_name(link.text) or reference_from_name(name),
+            published_date=None,  # Drupal listings print no date per entry
+            documents=(fetcher.get(link.url),),
+        )

@@ -1,0 +1,96 @@
+"""What a crawl yields: one listed disclosure and the documents fetched for it."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass
+from typing import Iterator
+from urllib.parse import urldefrag, urljoin
+
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.http import Fetched, Fetcher
+from scraper.sources import Source, host_allowed
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A disclosure as its log lists it: a Drupal PDF link or a platform detail page."""
+
+    source: str
+    force: str
+    url: str
+    title: str | None
+    reference: str | None  # as printed in the listing or URL, normalised
+    published_date: str | None
+    documents: tuple[Fetched, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str
+    note: str  # text right after the link, e.g. "(PDF, 85.2 KB)"
+
+
+_SIZE_NOTE = re.compile(r"^\s*\(([^)]*\b(?:KB|MB|bytes|PDF)\b[^)]*)\)", re.I)
+
+
+def extract_links(html: str, base_url: str) -> list[Link]:
+    """Every <a href> of a page as an absolute URL without fragment, in page order."""
+    tree = LexborHTMLParser(html)
+    base = tree.css_first("base[href]")
+    base_url = urljoin(base_url, base.attributes.get("href") or "") if base else base_url
+    links = []
+    for node in tree.css("a[href]"):
+        href = (node.attributes.get("href") or "").strip()
+        if not href or href.startswith(("mailto:", "tel:", "javascript:", "#")):
+            continue
+        url = urldefrag(urljoin(base_url, href)).url
+        following = node.next
+        note = following.text(deep=False) if following is not None and following.tag == "-text" else ""
+        match = _SIZE_NOTE.match(note or "")
+        links.append(Link(url=url, text=" ".join(node.text().split()), note=match.group(1) if match else ""))
+    return links
+
+
+@dataclass
+class ListingStats:
+    """How the walk over a source's listing pages went (for removals and health checks)."""
+
+    pages: int = 0
+    failed: int = 0
+    errors: list[str] | None = None
+
+    def fail(self, url: str, error: str) -> None:
+        self.failed += 1
+        self.errors = (self.errors or []) + [f"{url}: {error}"]
+
+
+def walk_listings(fetcher: Fetcher, source: Source, stats: ListingStats) -> Iterator[Link]:
+    """Breadth-first over the listing pages of a source; yield each target link once.
+
+    A target is a detail page or a document by the source's patterns; a listing page is
+    any other allowed link that the "follow" pattern matches. Nothing else is fetched.
+    """
+    queue = deque(source.start_urls)
+    queued = set(queue)
+    targets: set[str] = set()
+    while queue and stats.pages < source.max_pages:
+        url = queue.popleft()
+        page = fetcher.get(url, conditional=False)
+        stats.pages += 1
+        if not page.ok:
+            stats.fail(url, page.error or "no body")
+            continue
+        for link in extract_links(page.content.decode("utf-8", errors="replace"), page.final_url):  # type: ignore[union-attr]
+            if not host_allowed(link.url, source.allowed_hosts):
+                continue
+            if source.detail.search(link.url) or source.attachment.search(link.url):
+                if link.url not in targets:
+                    targets.add(link.url)
+                    yield link
+            elif source.follow.search(link.url) and link.url not in queued:
+                queued.add(link.url)
+                queue.append(link.url)

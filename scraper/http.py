@@ -1,0 +1,255 @@
+"""The one HTTP door: every request foilog makes goes through a Fetcher.
+
+It holds the client, the allow-list, robots.txt, the per-host rate limit, retries with
+backoff, conditional requests and the size cap, so that site modules only decide what
+to fetch. The transport can be injected (tests use httpx.MockTransport or a local server).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass, replace
+from typing import Callable, Protocol
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+import tenacity
+from protego import Protego
+
+from scraper.sources import host_allowed
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "foilog/0.1 (+https://github.com/foilog/foilog; archive of police FOI disclosure logs)"
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+MAX_BYTES = 50 * 1024 * 1024
+MAX_REDIRECTS = 5
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The outcome of one GET: a body, a 304 answered from the archive, or an error."""
+
+    url: str
+    final_url: str
+    status: int | None
+    content: bytes | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+    not_modified: bool = False
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.content is not None
+
+
+class Archive(Protocol):
+    """Where the door finds validators to send and the stored body a 304 refers to."""
+
+    def validators(self, url: str) -> tuple[str | None, str | None] | None: ...
+
+    def stored_body(self, url: str) -> bytes | None: ...
+
+
+class _Retryable(Exception):
+    def __init__(self, reason: str, retry_after: float | None = None):
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class _Failed(Exception):
+    """Not worth retrying: the URL is recorded as failed with this reason."""
+
+
+class Fetcher:
+    """One per run. `get()` never raises for network or HTTP faults: it returns an error."""
+
+    def __init__(
+        self,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 30.0,
+        attempts: int = 4,
+        backoff: float = 1.0,
+        max_backoff: float = 60.0,
+        max_bytes: int = MAX_BYTES,
+        archive: Archive | None = None,
+        on_fetch: Callable[[Fetched], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.client = httpx.Client(transport=transport, timeout=timeout, follow_redirects=False,
+                                   headers={"User-Agent": USER_AGENT})
+        self.attempts = attempts
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.max_bytes = max_bytes
+        self.archive = archive
+        self.on_fetch = on_fetch
+        self.sleep = sleep
+        self.allowed_hosts: set[str] = set()
+        self._interval: dict[str, float] = {}
+        self._next_at: dict[str, float] = {}
+        self._robots: dict[str, Protego | None] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, hosts: tuple[str, ...], requests_per_second: float) -> None:
+        """Add hosts to the allow-list with their politeness (0 means no limit)."""
+        interval = 1.0 / requests_per_second if requests_per_second > 0 else 0.0
+        for host in hosts:
+            self.allowed_hosts.add(host)
+            # Two sources on one host: the stricter limit wins.
+            self._interval[host] = max(self._interval.get(host, 0.0), interval)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def get(self, url: str, *, conditional: bool = True) -> Fetched:
+        """GET a URL politely; follow redirects within the allow-list; record the fetch."""
+        started = time.monotonic()
+        validators = self.archive.validators(url) if (conditional and self.archive) else None
+        try:
+            result = self._get_following(url, validators)
+        except _Failed as exc:
+            result = Fetched(url=url, final_url=url, status=None, error=str(exc))
+        except _Retryable as exc:  # the last attempt failed too
+            result = Fetched(url=url, final_url=url, status=None, error=f"gave up after {self.attempts} attempts: {exc}")
+        result = replace(result, elapsed=time.monotonic() - started)
+        if result.not_modified and self.archive:
+            body = self.archive.stored_body(url)
+            if body is None:  # the archive lost the copy: fetch it again in full
+                return self.get(url, conditional=False)
+            result = replace(result, content=body)
+        if self.on_fetch:
+            self.on_fetch(result)
+        return result
+
+    def _get_following(self, url: str, validators: tuple[str | None, str | None] | None) -> Fetched:
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            if not host_allowed(current, self.allowed_hosts):
+                raise _Failed(f"not on allowed_hosts: {urlsplit(current).netloc or current}")
+            if not self._robots_allow(current):
+                raise _Failed("disallowed by robots.txt")
+            response = self._request(current, validators if current == url else None)
+            if response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers:
+                current = urljoin(current, response.headers["location"])
+                continue
+            return self._result(url, current, response)
+        raise _Failed(f"more than {MAX_REDIRECTS} redirects")
+
+    def _result(self, url: str, final_url: str, response: _Response) -> Fetched:
+        headers = response.headers
+        common = dict(url=url, final_url=final_url, status=response.status_code,
+                      content_type=headers.get("content-type"), etag=headers.get("etag"),
+                      last_modified=headers.get("last-modified"))
+        if response.status_code == 304:
+            return Fetched(**common, not_modified=True)  # type: ignore[arg-type]
+        if response.status_code == 403:
+            return Fetched(**common, error="403 Forbidden (bot protection or access denied)")  # type: ignore[arg-type]
+        if response.status_code >= 400:
+            return Fetched(**common, error=f"HTTP {response.status_code}")  # type: ignore[arg-type]
+        return Fetched(**common, content=response.content)  # type: ignore[arg-type]
+
+    def _request(self, url: str, validators: tuple[str | None, str | None] | None) -> _Response:
+        headers = {}
+        if validators:
+            etag, last_modified = validators
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(_Retryable),
+            stop=tenacity.stop_after_attempt(self.attempts),
+            wait=self._wait,
+            sleep=self.sleep,
+            reraise=True,
+        )
+        return retrying(self._attempt, url, headers)
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        """Exponential backoff with jitter; a server's Retry-After wins, within bounds."""
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _Retryable) and exc.retry_after is not None:
+            return min(exc.retry_after, self.max_backoff)
+        base = self.backoff * 2 ** (state.attempt_number - 1)
+        return min(base + random.uniform(0, base / 2), self.max_backoff)
+
+    def _attempt(self, url: str, headers: dict[str, str]) -> _Response:
+        self._wait_turn(url)
+        try:
+            with self.client.stream("GET", url, headers=headers) as response:
+                if response.status_code in RETRY_STATUSES:
+                    raise _Retryable(f"HTTP {response.status_code}", _retry_after(response.headers.get("retry-after")))
+                declared = response.headers.get("content-length")
+                if declared and declared.isdigit() and int(declared) > self.max_bytes:
+                    raise _Failed(f"larger than the {self.max_bytes} byte limit ({declared} bytes)")
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > self.max_bytes:
+                        raise _Failed(f"larger than the {self.max_bytes} byte limit")
+                if declared and declared.isdigit() and len(body) != int(declared):
+                    raise _Retryable(f"body cut short ({len(body)} of {declared} bytes)")
+                return _Response(response.status_code, response.headers, bytes(body))
+        except httpx.TimeoutException as exc:
+            raise _Retryable(f"timed out ({type(exc).__name__})") from exc
+        except httpx.TransportError as exc:
+            raise _Retryable(f"connection failed ({type(exc).__name__}: {exc})") from exc
+
+    def _wait_turn(self, url: str) -> None:
+        """Sleep until this host's next request is due."""
+        host = urlsplit(url).netloc.lower()
+        interval = self._interval.get(host, self._interval.get(urlsplit(url).hostname or "", 1.0))
+        with self._lock:
+            now = time.monotonic()
+            due = self._next_at.get(host, now)
+            self._next_at[host] = max(due, now) + interval
+        if due > now:
+            self.sleep(due - now)
+
+    def _robots_allow(self, url: str) -> bool:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._robots:
+            self._robots[origin] = self._load_robots(origin)
+        robots = self._robots[origin]
+        return robots is None or robots.can_fetch(url, USER_AGENT)
+
+    def _load_robots(self, origin: str) -> Protego | None:
+        """robots.txt of a host; a missing or unreadable one allows everything."""
+        try:
+            response = self._request(origin + "/robots.txt", None)
+        except (_Retryable, _Failed) as exc:
+            log.warning("robots.txt of %s could not be read (%s): crawling as allowed", origin, exc)
+            return None
+        if response.status_code != 200:
+            return None
+        return Protego.parse(response.content.decode("utf-8", errors="replace"))
+
+
+@dataclass(frozen=True)
+class _Response:
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds: either a number or an HTTP date."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

@@ -1,0 +1,42 @@
+"""The national platform (Single Online Home): year and month pages, published items, detail pages."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from parsers.dates import parse_date
+from parsers.html import extract_published_text, extract_title
+from parsers.letter import reference_from_name, strip_reference
+from scraper.entries import Entry, ListingStats, extract_links, walk_listings
+from scraper.http import Fetcher
+from scraper.sources import Source, host_allowed
+
+
+def discover(fetcher: Fetcher, source: Source, stats: ListingStats) -> Iterator[Entry]:
+    """Yield one entry per detail page: the page itself (the HTML response) and its attachments."""
+    for link in walk_listings(fetcher, source, stats):
+        if not source.detail.search(link.url):
+            continue  # an attachment linked from a listing belongs to a detail page
+        page = fetcher.get(link.url)
+        documents = [page]
+        title = published = None
+        if page.ok:
+            html = page.content.decode("utf-8", errors="replace")  # type: ignore[union-attr]
+            title = extract_title(html)
+            published_text = extract_published_text(html)
+            published = parse_date(published_text) if published_text else None
+            seen = {link.url}
+            for attachment in extract_links(html, page.final_url):
+                if (attachment.url not in seen and source.attachment.search(attachment.url)
+                        and host_allowed(attachment.url, source.allowed_hosts)):
+                    seen.add(attachment.url)
+                    documents.append(fetcher.get(attachment.url))
+        yield Entry(
+            source=source.name,
+            force=source.force,
+            url=link.url,
+            title=strip_reference(title or link.text) or None,
+            reference=reference_from_name(title or "") or reference_from_name(link.text) or reference_from_name(link.url),
+            published_date=published,
+            documents=tuple(documents),
+        )

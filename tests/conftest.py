@@ -1,0 +1,64 @@
+"""Shared fixtures: the bundled mirror on a local port, the CLI as a subprocess, rendered letters."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipelines.mirror import mirror_sources, serve_mirror
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+SHARED = ROOT.parent / "shared"
+SEED_TEXT = SHARED / "seed-foi-001310-19.txt"
+
+
+def foilog(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the real command line in a fresh process, as a user or cron would."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "pipelines", *args], cwd=cwd or ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def expected() -> list[dict]:
+    return json.loads((SAMPLE / "expected.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def mirror():
+    """The bundled sample served over real HTTP on 127.0.0.1."""
+    with serve_mirror(SAMPLE / "site") as origin:
+        yield origin
+
+
+@pytest.fixture
+def sources_file(tmp_path: Path, mirror: str) -> Path:
+    path = tmp_path / "sources.yml"
+    path.write_text(yaml.safe_dump({"sources": mirror_sources(mirror)}, sort_keys=False))
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real seed letter's text rendered to a multi-page PDF with letterhead and footers."""
+    from tools.letters import render_pdf
+
+    if not SEED_TEXT.exists():
+        pytest.fail(f"the seed letter is missing: {SEED_TEXT} (../shared must sit beside the project)")
+    path = tmp_path_factory.mktemp("seed") / "foi-001310-19.pdf"
+    path.write_bytes(render_pdf(SEED_TEXT.read_text(), letterhead="Norfolk and Suffolk Constabularies - Freedom of Information"))
+    return path

@@ -1,0 +1,148 @@
+"""Parser helpers on small texts: each rule of INTERFACE.md that a letter relies on."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers import ParseError
+from parsers.dates import parse_date
+from parsers.document import parse_document, sniff
+from parsers.exemptions import extract_exemptions
+from parsers.html import extract_text as html_text
+from parsers.letter import (
+    extract_forces,
+    extract_reference,
+    parse_letter,
+    reference_from_name,
+    strip_reference,
+)
+from parsers.outcome import classify_answer
+from parsers.text import clean_lines, normalise
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("20th May 2019", "2019-05-20"), ("2 July 2019", "2019-07-02"), ("on the 3rd of April, 2019", "2019-04-03"),
+    ("1st Sept 2020", "2020-09-01"), ("March 2017", None), ("31st June 2019", None), ("2024-03-12T09:00:00Z", "2024-03-12"),
+])
+def test_dates(text: str, iso: str | None) -> None:
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize(("text", "reference"), [
+    ("Freedom of Information Request Reference No: FOI 001310/19", "001310/19"),
+    ("Reference No: FOI 002402-19", "002402/19"),
+    ("FOI 2019/00123", None), ("FOI-123-19", None), ("Our ref: 2019-000123", None),
+])
+def test_references(text: str, reference: str | None) -> None:
+    assert extract_reference(text) == reference
+
+
+def test_references_from_names_and_titles() -> None:
+    assert reference_from_name("003610-18_-_cctv_maintenance_and_support_supplier.pdf") == "003610/18"
+    assert reference_from_name("FOI 000456/24 Drones") == "000456/24"
+    assert strip_reference("FOI 000456-24 Drones used") == "Drones used"
+    assert strip_reference("003610-18 - CCTV maintenance") == "CCTV maintenance"
+
+
+@pytest.mark.parametrize(("text", "codes"), [
+    ("**Section 31(1) Law Enforcement** and **Section 24(1) National Security**", ["s31(1)", "s24(1)"]),
+    ("s31(1)(a)&(b) applies", ["s31(1)(a)", "s31(1)(b)"]),
+    ("Section 40(2) and (3A)(a) apply", ["s40(2)", "s40(3A)(a)"]),
+    ("neither confirm nor deny by virtue of Sections 24(2) and 31(3)", ["s24(2)", "s31(3)"]),
+    ("Section 12 cost limit. Under Section 12(1) the cost would exceed the limit.", ["s12(1)"]),
+    ("Section 1 places two duties; section 17(1) requires a refusal notice; see section 16 advice.", []),
+    ("section 29 of the Data Protection Act 2018 permits this. Section 21 does not apply.", []),
+    ("You may complain under section 50 of the Act.", []),
+])
+def test_exemptions(text: str, codes: list[str]) -> None:
+    assert [c.code for c in extract_exemptions(text)] == codes
+
+
+@pytest.mark.parametrize(("answer", "result"), [
+    ("No relevant information held", "not_held"),
+    ("There are 600 fixed cameras.", "disclosed"),
+    ("The information is exempt by virtue of Section 31(1).", "refused"),
+    ("We neither confirm nor deny that this information is held.", "neither_confirm_nor_deny"),
+    ("Norfolk: 512. Suffolk: 398. The figures for 2020 are not held centrally but were collated by hand "
+     "from the custody records of each investigation centre, which list every detention in full detail.", "disclosed"),
+])
+def test_answer_classes(answer: str, result: str) -> None:
+    assert classify_answer(answer) == result
+
+
+def test_forces_come_from_the_received_sentence_not_the_letterhead() -> None:
+    text = ("Norfolk and Suffolk Constabularies\nI write in connection with your request received by "
+            "Suffolk Constabulary on 2 July 2019.")
+    assert extract_forces(text) == ("Suffolk",)
+    assert extract_forces("received by the Suffolk and Norfolk Constabularies on") == ("Norfolk", "Suffolk")
+
+
+def test_clean_lines_normalises_glyphs_and_drops_running_lines() -> None:
+    pages = ["HEADER LINE\n\u201cQuoted\u201d \u2013 Reference N o: FOI\n(cid:127) first\nOFFICIAL Page 1",
+             "HEADER LINE\nSecond page informa-\ntion here\n\uf0b7 bullet\nOFFICIAL Page 2"]
+    lines = [l for l in clean_lines(pages) if l]
+    assert lines == ['"Quoted" - Reference No: FOI', "- first", "Second page information here", "- bullet"]
+    assert normalise("N^o") == "N^o", "only the reference line's superscript is folded"
+
+
+def test_questions_numbering_schemes_and_answer_pairing() -> None:
+    text = """2 July 2019
+Reference No: FOI 002402-19
+I write in connection with your request received by Suffolk Constabulary on 12 June 2019 in which you sought access to the following information:
+"1) How many officers were assaulted in the last 12 months?
+12 months means the year to May 2019.
+2) Please break this down by:
+a. type of injury
+b. month
+3) How many cases led to a charge?"
+Response to your Request
+Suffolk Constabulary has considered your request and can respond as follows.
+1. 214 officers were assaulted.
+2. See the table below:
+Injury | Count
+Minor | 200
+3. No information held.
+This response will be published on the Constabularies web-site.
+Your Right to Request a Review"""
+    letter = parse_letter(text.splitlines())
+    assert [q.number for q in letter.questions] == ["1", "2", "3"]
+    assert "12 months means" in letter.questions[0].text
+    assert "a type of injury" in letter.questions[1].text
+    assert letter.questions[1].answer == "See the table below:\nInjury | Count\nMinor | 200"
+    assert letter.questions[2].answer == "No information held."
+    assert letter.outcome == "partially_disclosed"
+    assert letter.letter_date == "2019-07-02" and letter.received_date == "2019-06-12"
+
+
+def test_inline_numbering_and_whole_request_blocks() -> None:
+    text = """1 March 2021
+Reference No: FOI 000111/21
+I write in connection with your request received by Norfolk Constabulary on 1st February 2021 in which you sought access to the following information:
+Please tell me (1) how many drones you own (2) what they cost (3) who supplies them.
+Response to your Request
+The cost of compliance would exceed the appropriate limit under Section 12(1) of the Act.
+Should you have any further queries please contact us."""
+    letter = parse_letter(text.splitlines())
+    assert [q.text for q in letter.questions] == ["how many drones you own", "what they cost", "who supplies them."]
+    assert all(q.answer is None for q in letter.questions)
+    assert letter.outcome == "refused" and [c.code for c in letter.exemptions] == ["s12(1)"]
+
+
+def test_platform_page_text_keeps_the_response_without_chrome() -> None:
+    html = """<html><body><a class="quick-exit" href="https://www.bbc.co.uk">Leave this site</a>
+    <div class="cookie-banner">We use some essential cookies to make this service work.</div>
+    <div class="beta-banner">This is a new service</div><nav><a href="/">Home</a></nav>
+    <main><h1>FOI 000456-24 Drones</h1><p>Published: <time datetime="2024-03-14">14 March 2024</time></p>
+    <p>Request:</p><ol><li>How many drones?</li><li>Where?</li></ol>
+    <table><tr><th>Year</th><th>Flights</th></tr><tr><td>2023</td><td>37</td></tr></table></main>
+    <footer>Copyright</footer></body></html>"""
+    text = html_text(html)
+    assert [line for line in text.splitlines() if line] == ["Request:", "1. How many drones?", "2. Where?", "Year | Flights", "2023 | 37"]
+
+
+def test_document_kinds_and_broken_files() -> None:
+    assert sniff(b"%PDF-1.4 ...") == "pdf" and sniff(b"<!DOCTYPE html><html>") == "html"
+    assert sniff(b"PK\x03\x04rest") == "zip"
+    for data, message in [(b"", "empty file"), (b"%PDF-1.4\n%%EOF", "PDF"), (b"PK\x03\x04xx", "not a letter")]:
+        with pytest.raises(ParseError, match=message):
+            parse_document(data)
