@@ -14,7 +14,7 @@ _BLOCK_TAGS = {"p", "div", "section", "article", "main", "h2", "h3", "h4", "h5",
 # Chrome every platform page carries: found by class or id, and by what it says.
 _CHROME_ATTR = re.compile(r"cookie|consent|banner|beta|quick-?exit|leave-?site|skip-?link|"
                           r"breadcrumb|site-?nav|menu|share|feedback", re.I)
-_CHROME_TEXT = re.compile(r"^\s*(leave this site|we use (some )?(essential )?cookies|"
+_CHROME_TEXT = re.compile(r"^\s*(leave this site|we use (some )?(essential )?cookies|beta\b|"
                           r"this is a (new|beta) (service|website)|skip to (main )?content)", re.I)
 _DATE_LINE = re.compile(r"^(published|date published|first published|last updated|updated)\b", re.I)
 
@@ -95,7 +95,8 @@ def _render(node: LexborNode, out: list[str]) -> None:
 
 def _render_list(node: LexborNode, out: list[str]) -> None:
     ordered = node.tag == "ol"
-    number = int(node.attributes.get("start") or 1) if ordered else 0
+    start = (node.attributes.get("start") or "1").strip()
+    number = int(start) if start.isdigit() else 1
     for item in node.iter():
         if item.tag != "li":
             continue

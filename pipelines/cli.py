@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import sqlite3
 import sys
 import tempfile
 from pathlib import Path
@@ -44,6 +45,9 @@ class FoilogGroup(click.Group):
         except FoilogError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except sqlite3.DatabaseError as exc:  # a locked, full or corrupt database fails the run as a whole
+            click.echo(f"Error: database: {exc}", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=FoilogGroup)

@@ -114,10 +114,9 @@ def save_document(db: sqlite_utils.Database, store: FileStore, entry: Entry, fet
         known: dict | None = db.table("document_urls").get(fetched.url)
     except NotFoundError:
         known = None
-    listing = {"url": fetched.url, "source": entry.source, "force": entry.force, "entry_url": entry.url, "last_seen_at": at,
-               "removed_at": None,
-               **({"title": entry.title, "listing_reference": entry.reference,
-                   "published_date": entry.published_date} if fetched.url == entry.url or not known else {})}
+    listing = {"url": fetched.url, "source": entry.source, "force": entry.force, "entry_url": entry.url,
+               "title": entry.title, "listing_reference": entry.reference, "published_date": entry.published_date,
+               "last_seen_at": at, "removed_at": None}
     error = fetched.error or _content_problem(fetched)
     if error:
         log.warning("%s: %s", fetched.url, error)

@@ -17,11 +17,11 @@ FORCES = ("Norfolk", "Suffolk")
 DEFAULT_PATTERNS: dict[str, dict[str, str]] = {
     "platform": {
         "detail": r"/foi-ai/{slug}/(?:[^/?#]+/)+\d{{4}}/[a-z]+(?:-\d{{4}})?/[^/?#]+/?$",
-        "attachment": r"(?i)/SysSiteAssets/.+\.(?:pdf|xlsx?|docx?|csv|odt|ods)$",
+        "attachment": r"(?i)/SysSiteAssets/.+\.(?:pdf|xlsx?|docx?|csv|odt|ods)(?:[?#]|$)",
     },
     "drupal": {
         "detail": r"(?!)",  # Drupal entries are the PDFs themselves
-        "attachment": r"(?i)\.pdf$",
+        "attachment": r"(?i)\.pdf(?:[?#]|$)",
     },
 }
 
@@ -106,7 +106,8 @@ def parse_source(item: object, where: str) -> Source:
         raise SourcesError(f"{where}: requests_per_second must be >= 0 and max_pages >= 1")
     slug = f"{force.lower()}-constabulary"
     defaults = DEFAULT_PATTERNS[layout]
-    follow = item.get("follow") or "^(?:" + "|".join(re.escape(u.split("?")[0]) for u in start_urls) + ")"
+    # Under a start URL: ".../disclosure-logs" also follows ".../disclosure-logs/2019" and "...?year=2019".
+    follow = item.get("follow") or "^(?:" + "|".join(re.escape(u.split("?")[0].rstrip("/")) for u in start_urls) + ")"
     patterns = {}
     for key, value in (("follow", follow), ("detail", item.get("detail") or defaults["detail"].format(slug=slug)),
                        ("attachment", item.get("attachment") or defaults["attachment"])):

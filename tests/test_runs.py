@@ -117,3 +117,14 @@ def test_shipped_sources_file_is_valid() -> None:
     assert not platform.detail.search(
         "https://mirror.invalid/foi-ai/norfolk-constabulary/disclosure-log/2024/march/foi-001234-24-drones/")
     assert not platform.detail.search("https://mirror.invalid/foi-ai/suffolk-constabulary/disclosure-log/2024/march/")
+
+
+def test_a_file_that_is_not_a_database_fails_in_one_line(tmp_path: Path, sources_file: Path) -> None:
+    bogus = tmp_path / "bogus.db"
+    bogus.write_bytes(b"this is not sqlite" * 100)
+    for args in (("run", "--sources", str(sources_file), "--db", str(bogus), "--data-dir", str(tmp_path / "f")),
+                 ("status", "--db", str(bogus))):
+        result = foilog(*args)
+        assert result.returncode == 1, args
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: database: "), result.stderr
