@@ -1,9 +1,21 @@
-"""The crawl stage: walk every source, store each document once, record every fetch."""
+"""The crawl stage: walk every source, store each document once, record every fetch.
+
+Revalidation policy. Listing pages are fetched in full on every run: they are where new
+entries appear. A new entry, or one whose last fetch failed, is fetched at once. A known
+entry is revisited (a conditional GET: ETag / Last-Modified, a 304 reuses the archived
+copy) once every `revalidate_days` days (default 30), on a night fixed by a hash of its
+URL, so each run revisits about 1/30 of a log instead of all of it; an entry unchecked for
+longer than that (say after missed runs) is revisited on the next run. With
+`revalidate_days: 0` every run revisits every entry.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
+import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 
 import httpx
@@ -13,7 +25,8 @@ from sqlite_utils.db import NotFoundError
 from parsers.document import sniff
 from pipelines.db import now
 from pipelines.files import FileStore
-from scraper.entries import Entry, ListingStats
+from pipelines.progress import Progress
+from scraper.entries import Due, Entry, ListingStats
 from scraper.http import Fetched, Fetcher
 from scraper.layouts import LAYOUTS
 from scraper.sources import Source
@@ -29,6 +42,7 @@ class CrawlCounts:
     unchanged: int = 0
     duplicate: int = 0  # known content found at another URL (a copy, or the other force's log)
     failed: int = 0
+    skipped: int = 0  # known entries not due for a revisit this run
     problems: list[str] = field(default_factory=list)
 
 
@@ -55,6 +69,24 @@ class DbArchive:
         return self.store.get(row["sha256"]) if row and row["sha256"] else None
 
 
+def revisit_schedule(db: sqlite_utils.Database, days: int, today: dt.date | None = None) -> Due:
+    """Whether an entry URL is due to be fetched this run (see the module's revalidation policy)."""
+    today = today or dt.datetime.now(dt.timezone.utc).date()
+    overdue = (dt.datetime.combine(today, dt.time(), dt.timezone.utc) - dt.timedelta(days=days)).isoformat()
+
+    def due(url: str) -> bool:
+        if days == 0:
+            return True
+        rows = list(db.query("select sha256, error, last_checked_at from document_urls where url = ?", [url]))
+        if not rows or not rows[0]["sha256"] or rows[0]["error"] or not rows[0]["last_checked_at"]:
+            return True
+        if rows[0]["last_checked_at"] < overdue:
+            return True
+        return zlib.crc32(url.encode()) % days == today.toordinal() % days
+
+    return due
+
+
 def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], run_id: int,
           transport: httpx.BaseTransport | None = None) -> CrawlCounts:
     """Crawl each source in turn; a failing source is recorded and the next one goes on."""
@@ -62,8 +94,11 @@ def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], ru
     removed = store.remove_partials()
     if removed:
         log.info("removed %d partial file(s) left by an interrupted run", removed)
+    statuses: Counter[tuple[str, int | None]] = Counter()
+    current: list[str] = [""]
 
     def record(fetched: Fetched) -> None:
+        statuses[(current[0], fetched.status)] += 1
         db.table("fetches").insert({
             "run_id": run_id, "url": fetched.url, "final_url": fetched.final_url, "status": fetched.status,
             "etag": fetched.etag, "last_modified": fetched.last_modified,
@@ -76,30 +111,56 @@ def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], ru
     for source in sources:
         fetcher.allow(source.allowed_hosts, source.requests_per_second)
     try:
-        for source in sources:
-            started = now()
-            stats = ListingStats()
-            found = 0
-            for entry in LAYOUTS[source.layout](fetcher, source, stats):
-                found += 1
-                with db.conn:  # one transaction per entry: a kill loses at most the entry in hand
-                    for fetched in entry.documents:
-                        outcome = save_document(db, store, entry, fetched)
-                        setattr(counts, outcome, getattr(counts, outcome) + 1)
-            counts.pages += stats.pages
-            if stats.failed:
-                for error in stats.errors or []:
-                    counts.problems.append(f"{source.name}: listing failed: {error}")
-                    log.warning("%s: listing page failed: %s", source.name, error)
-            elif found:
-                mark_removed(db, source.name, started)
-            else:
-                counts.problems.append(f"{source.name}: no entries found (has the site changed shape?)")
-                log.warning("%s: no entries found on %d listing page(s)", source.name, stats.pages)
-            log.info("%s: %d entries from %d listing pages", source.name, found, stats.pages)
+        with Progress() as progress:
+            for source in sources:
+                current[0] = source.name
+                _crawl_source(db, store, fetcher, source, counts, progress)
+                forbidden = statuses[(source.name, 403)]
+                if forbidden:
+                    message = (f"{source.name}: {forbidden} of {sum(n for (s, _), n in statuses.items() if s == source.name)} "
+                               "requests answered 403 Forbidden (bot protection?)")
+                    counts.problems.append(message)
+                    log.warning(message)
     finally:
         fetcher.close()
     return counts
+
+
+def _crawl_source(db: sqlite_utils.Database, store: FileStore, fetcher: Fetcher, source: Source,
+                  counts: CrawlCounts, progress: Progress) -> None:
+    started = now()
+    stats = ListingStats()
+    found = 0
+    progress.start(source.name)
+    due = revisit_schedule(db, source.revalidate_days)
+    for entry in LAYOUTS[source.layout](fetcher, source, stats, due):
+        found += 1
+        with db.atomic():  # one transaction per entry: a kill loses at most the entry in hand
+            if not entry.revisited:
+                touch_entry(db, entry)
+                counts.skipped += 1
+                progress.advance("skipped")
+            for fetched in entry.documents:
+                outcome = save_document(db, store, entry, fetched)
+                setattr(counts, outcome, getattr(counts, outcome) + 1)
+                progress.advance(outcome)
+    counts.pages += stats.pages
+    if stats.failed:
+        for error in stats.errors or []:
+            counts.problems.append(f"{source.name}: listing page failed: {error}")
+        log.warning("%s: %d of %d listing pages failed", source.name, stats.failed, stats.pages)
+    elif found:
+        mark_removed(db, source.name, started)
+    else:
+        counts.problems.append(f"{source.name}: no entries found on {stats.pages} listing page(s) (has the site changed shape?)")
+    progress.finish(f"{source.name}: {found} entries from {stats.pages} listing pages")
+
+
+def touch_entry(db: sqlite_utils.Database, entry: Entry) -> None:
+    """A known entry still listed but not revisited: its URLs are seen, nothing is fetched."""
+    db.execute("update document_urls set last_seen_at = ?, removed_at = null where entry_url = ?", [now(), entry.url])
+    db.execute("""update documents set removed_at = null where removed_at is not null
+                  and id in (select document_id from document_urls where entry_url = ?)""", [entry.url])
 
 
 def save_document(db: sqlite_utils.Database, store: FileStore, entry: Entry, fetched: Fetched) -> str:
@@ -116,7 +177,8 @@ def save_document(db: sqlite_utils.Database, store: FileStore, entry: Entry, fet
         known = None
     listing = {"url": fetched.url, "source": entry.source, "force": entry.force, "entry_url": entry.url,
                "title": entry.title, "listing_reference": entry.reference, "published_date": entry.published_date,
-               "last_seen_at": at, "removed_at": None}
+               "link_text": entry.link_text, "size_note": entry.size_note,
+               "last_seen_at": at, "last_checked_at": at, "removed_at": None}
     error = fetched.error or _content_problem(fetched)
     if error:
         log.warning("%s: %s", fetched.url, error)
@@ -170,16 +232,17 @@ def save_document(db: sqlite_utils.Database, store: FileStore, entry: Entry, fet
 def mark_removed(db: sqlite_utils.Database, source: str, since: str) -> None:
     """Entries no longer listed by a source that was walked completely are marked removed, not deleted."""
     at = now()
-    db.execute("update document_urls set removed_at = ? where source = ? and last_seen_at < ? and removed_at is null",
-               [at, source, since])
-    db.execute("""update documents set removed_at = ? where removed_at is null and id in (
-        select document_id from document_urls group by document_id having count(removed_at) = count(*))""", [at])
+    with db.atomic():
+        db.execute("update document_urls set removed_at = ? where source = ? and last_seen_at < ? and removed_at is null",
+                   [at, source, since])
+        db.execute("""update documents set removed_at = ? where removed_at is null and id in (
+            select document_id from document_urls group by document_id having count(removed_at) = count(*))""", [at])
 
 
 def _keep_version(db: sqlite_utils.Database, known: dict, at: str) -> None:
     db.table("document_versions").insert({
         "document_id": known["document_id"], "url": known["url"], "sha256": known["sha256"],
-        "fetched_at": known["last_seen_at"], "replaced_at": at})
+        "fetched_at": known["last_checked_at"] or known["last_seen_at"], "replaced_at": at})
 
 
 def _document_fields(fetched: Fetched, content: bytes, sha256: str, at: str) -> dict[str, object]:

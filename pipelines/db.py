@@ -14,7 +14,7 @@ from parsers.exemptions import CATALOGUE, LEGISLATION_URL
 TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, ...]]]] = {
     "crawl_runs": ({
         "id": int, "started_at": str, "finished_at": str, "status": str, "command": str, "sources": str,
-        "pages": int, "new": int, "changed": int, "unchanged": int, "duplicate": int, "failed": int, "parsed": int,
+        "pages": int, "new": int, "changed": int, "unchanged": int, "duplicate": int, "failed": int, "skipped": int, "parsed": int,
         "parse_failed": int, "duration_s": float, "error": str,
     }, "id", []),
     "fetches": ({
@@ -29,8 +29,11 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     # Every URL a document was found at: the same bytes at two URLs, or on both forces' logs.
     "document_urls": ({
         "url": str, "document_id": int, "source": str, "force": str, "entry_url": str, "title": str,
-        "listing_reference": str, "published_date": str, "etag": str, "last_modified": str,
-        "sha256": str, "first_seen_at": str, "last_seen_at": str, "removed_at": str, "error": str,
+        "listing_reference": str, "published_date": str, "link_text": str, "size_note": str,
+        "etag": str, "last_modified": str, "sha256": str, "first_seen_at": str,
+        "last_seen_at": str,  # when a listing last linked it
+        "last_checked_at": str,  # when it was last fetched (200 or 304)
+        "removed_at": str, "error": str,
     }, "url", [("document_id",), ("entry_url",), ("source",)]),
     "document_versions": ({
         "id": int, "document_id": int, "url": str, "sha256": str, "fetched_at": str, "replaced_at": str,
@@ -82,6 +85,8 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA busy_timeout = 30000")
     db.enable_wal()
+    # In WAL mode NORMAL is safe against a killed process; it only skips an fsync per commit.
+    db.execute("PRAGMA synchronous = NORMAL")
     ensure_db_shape(db)
     return db
 

@@ -38,7 +38,7 @@ def build_disclosures(db: sqlite_utils.Database) -> int:
         reference = (letter or {}).get("reference") or entry.reference
         groups.setdefault(reference or f"url:{entry.url}", []).append(entry)
 
-    with db.conn:
+    with db.atomic():
         existing = {r["key"]: r["id"] for r in db.query("select key, id from disclosures")}
         for key, group in groups.items():
             _save_disclosure(db, key, group, existing.get(key))

@@ -50,7 +50,7 @@ def parse_pending(db: sqlite_utils.Database, store: FileStore, *, reparse: bool 
             except Exception as exc:  # a parser bug on one file must not stop the run
                 log.exception("parser crashed on %s", sha256)
                 error = f"parser crashed: {type(exc).__name__}: {exc}"
-        with db.conn:
+        with db.atomic():
             db.table("parses").upsert({"sha256": sha256, "parser_version": PARSER_VERSION, "parsed_at": now(),
                                        "result": result, "error": error}, pk="sha256")
             db.execute("update documents set status = ?, error = ? where sha256 = ? and status != 'withdrawn'",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import urldefrag, urljoin
 
 from selectolax.lexbor import LexborHTMLParser
@@ -24,7 +24,14 @@ class Entry:
     title: str | None
     reference: str | None  # as printed in the listing or URL, normalised
     published_date: str | None
-    documents: tuple[Fetched, ...]
+    documents: tuple[Fetched, ...]  # empty when the entry was not due for a revisit
+    link_text: str | None = None  # the listing's link text, as printed
+    size_note: str | None = None  # e.g. "PDF, 85.2 KB"
+    revisited: bool = True
+
+
+# Whether a known entry is due to be fetched again (new entries always are).
+Due = Callable[[str], bool]
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,11 @@ class ListingStats:
     def fail(self, url: str, error: str) -> None:
         self.failed += 1
         self.errors = (self.errors or []) + [f"{url}: {error}"]
+
+    @property
+    def broken(self) -> bool:
+        """No listing page could be read at all: the source is down or blocked."""
+        return self.failed > 0 and self.failed == self.pages
 
 
 def walk_listings(fetcher: Fetcher, source: Source, stats: ListingStats) -> Iterator[Link]:

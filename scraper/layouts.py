@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from scraper import drupal, platform
-from scraper.entries import Entry, ListingStats
+from scraper.entries import Due, Entry, ListingStats
 from scraper.http import Fetcher
 from scraper.sources import Source
 
-Discover = Callable[[Fetcher, Source, ListingStats], Iterator[Entry]]
+Discover = Callable[[Fetcher, Source, ListingStats, Due], Iterator[Entry]]
 
 LAYOUTS: dict[str, Discover] = {"drupal": drupal.discover, "platform": platform.discover}

@@ -41,6 +41,7 @@ class Source:
     allowed_hosts: tuple[str, ...]
     requests_per_second: float
     max_pages: int
+    revalidate_days: int
     follow: re.Pattern[str]
     detail: re.Pattern[str]
     attachment: re.Pattern[str]
@@ -100,10 +101,11 @@ def parse_source(item: object, where: str) -> Source:
     try:
         rate = float(item.get("requests_per_second", 1))
         max_pages = int(item.get("max_pages", 2000))
+        revalidate_days = int(item.get("revalidate_days", 30))
     except (TypeError, ValueError):
-        raise SourcesError(f"{where}: requests_per_second and max_pages must be numbers") from None
-    if rate < 0 or max_pages < 1:
-        raise SourcesError(f"{where}: requests_per_second must be >= 0 and max_pages >= 1")
+        raise SourcesError(f"{where}: requests_per_second, max_pages and revalidate_days must be numbers") from None
+    if rate < 0 or max_pages < 1 or revalidate_days < 0:
+        raise SourcesError(f"{where}: requests_per_second and revalidate_days must be >= 0, max_pages >= 1")
     slug = f"{force.lower()}-constabulary"
     defaults = DEFAULT_PATTERNS[layout]
     # Under a start URL: ".../disclosure-logs" also follows ".../disclosure-logs/2019" and "...?year=2019".
@@ -116,7 +118,7 @@ def parse_source(item: object, where: str) -> Source:
         except re.error as exc:
             raise SourcesError(f"{where}: '{key}' is not a valid regular expression ({exc})") from None
     return Source(name=name, force=force, layout=layout, start_urls=tuple(start_urls), allowed_hosts=hosts,
-                  requests_per_second=rate, max_pages=max_pages, **patterns)
+                  requests_per_second=rate, max_pages=max_pages, revalidate_days=revalidate_days, **patterns)
 
 
 def host_allowed(url: str, allowed_hosts: tuple[str, ...] | set[str]) -> bool:

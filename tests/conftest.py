@@ -45,11 +45,15 @@ def mirror():
         yield origin
 
 
+def write_sources(path: Path, origin: str, **settings: object) -> Path:
+    """A sources file for both forces' logs on a local mirror, with extra settings on every source."""
+    path.write_text(yaml.safe_dump({"sources": [{**s, **settings} for s in mirror_sources(origin)]}, sort_keys=False))
+    return path
+
+
 @pytest.fixture
 def sources_file(tmp_path: Path, mirror: str) -> Path:
-    path = tmp_path / "sources.yml"
-    path.write_text(yaml.safe_dump({"sources": mirror_sources(mirror)}, sort_keys=False))
-    return path
+    return write_sources(tmp_path / "sources.yml", mirror)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from tests.conftest import foilog
+from tests.conftest import foilog, write_sources
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
@@ -23,7 +23,8 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
         conn.close()
 
 
-def test_second_run_downloads_no_document_again_and_changes_nothing(tmp_path: Path, sources_file: Path) -> None:
+def test_second_run_revalidates_with_304s_and_downloads_no_document_again(tmp_path: Path, mirror: str) -> None:
+    sources_file = write_sources(tmp_path / "sources.yml", mirror, revalidate_days=0)
     args = ("--sources", str(sources_file), "--db", str(tmp_path / "f.db"), "--data-dir", str(tmp_path / "files"))
     assert foilog("run", *args).returncode == 0
     first = snapshot(tmp_path / "f.db")
@@ -39,6 +40,25 @@ def test_second_run_downloads_no_document_again_and_changes_nothing(tmp_path: Pa
                                where f.run_id = 2 group by 1""").fetchall()
     assert statuses == [(304, 0)]
     assert conn.execute("select count(*) from parses").fetchone()[0] == len(first["documents"])
+
+
+def test_by_default_a_second_run_fetches_only_listings_and_the_entries_due(tmp_path: Path, sources_file: Path) -> None:
+    args = ("--sources", str(sources_file), "--db", str(tmp_path / "f.db"), "--data-dir", str(tmp_path / "files"))
+    assert foilog("run", *args).returncode == 0
+    first = snapshot(tmp_path / "f.db")
+    assert foilog("run", *args).returncode == 0
+    assert snapshot(tmp_path / "f.db") == first
+    conn = sqlite3.connect(tmp_path / "f.db")
+    entries = conn.execute("select count(distinct entry_url) from document_urls").fetchone()[0]
+    skipped, pages = conn.execute("select skipped, pages from crawl_runs where id = 2").fetchone()
+    requests = conn.execute("select count(*) from fetches where run_id = 2 and url not like '%robots.txt'").fetchone()[0]
+    document_requests = requests - pages
+    # Each entry is revisited on one night in 30: the rest are skipped without a request.
+    assert skipped + conn.execute("select count(distinct u.entry_url) from fetches f join document_urls u on u.url = f.url "
+                                  "where f.run_id = 2 and u.url = u.entry_url").fetchone()[0] == entries
+    assert skipped > entries // 2
+    assert document_requests <= 2 * (entries - skipped)  # a revisited platform page brings its attachments
+    assert conn.execute("select count(*) from document_urls where removed_at is not null").fetchone()[0] == 0
 
 
 def test_parse_is_idempotent_and_reparse_gives_the_same_rows(tmp_path: Path, sources_file: Path) -> None:
