@@ -114,20 +114,19 @@ def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], ru
         with Progress() as progress:
             for source in sources:
                 current[0] = source.name
-                _crawl_source(db, store, fetcher, source, counts, progress)
-                forbidden = statuses[(source.name, 403)]
-                if forbidden:
-                    message = (f"{source.name}: {forbidden} of {sum(n for (s, _), n in statuses.items() if s == source.name)} "
-                               "requests answered 403 Forbidden (bot protection?)")
-                    counts.problems.append(message)
-                    log.warning(message)
+                stats, found = _crawl_source(db, store, fetcher, source, counts, progress)
+                requests = sum(n for (name, _), n in statuses.items() if name == source.name)
+                problem = _source_problem(stats, found, statuses[(source.name, 403)], requests)
+                if problem:
+                    counts.problems.append(f"{source.name}: {problem}")
+                    log.warning("%s: %s", source.name, problem)
     finally:
         fetcher.close()
     return counts
 
 
 def _crawl_source(db: sqlite_utils.Database, store: FileStore, fetcher: Fetcher, source: Source,
-                  counts: CrawlCounts, progress: Progress) -> None:
+                  counts: CrawlCounts, progress: Progress) -> tuple[ListingStats, int]:
     started = now()
     stats = ListingStats()
     found = 0
@@ -145,15 +144,22 @@ def _crawl_source(db: sqlite_utils.Database, store: FileStore, fetcher: Fetcher,
                 setattr(counts, outcome, getattr(counts, outcome) + 1)
                 progress.advance(outcome)
     counts.pages += stats.pages
-    if stats.failed:
-        for error in stats.errors or []:
-            counts.problems.append(f"{source.name}: listing page failed: {error}")
-        log.warning("%s: %d of %d listing pages failed", source.name, stats.failed, stats.pages)
-    elif found:
+    if not stats.failed and found:
         mark_removed(db, source.name, started)
-    else:
-        counts.problems.append(f"{source.name}: no entries found on {stats.pages} listing page(s) (has the site changed shape?)")
     progress.finish(f"{source.name}: {found} entries from {stats.pages} listing pages")
+    return stats, found
+
+
+def _source_problem(stats: ListingStats, found: int, forbidden: int, requests: int) -> str | None:
+    """One line on what went wrong with a source, or None."""
+    parts = []
+    if forbidden:
+        parts.append(f"{forbidden} of {requests} requests answered 403 Forbidden (bot protection?)")
+    if stats.failed:
+        parts.append(f"{stats.failed} of {stats.pages} listing pages failed (first: {(stats.errors or [''])[0]})")
+    elif not found:
+        parts.append(f"no entries found on {stats.pages} listing page(s) (has the site changed shape?)")
+    return "; ".join(parts) or None
 
 
 def touch_entry(db: sqlite_utils.Database, entry: Entry) -> None:

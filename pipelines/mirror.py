@@ -2,14 +2,15 @@
 
 Used by `foilog demo` for the bundled sample and by the tests. Directory URLs serve
 index.html; `?page=N` on a listing serves page-N.html beside it; "{{ORIGIN}}" in a page
-becomes the server's own origin (for absolute links); ETag and Last-Modified are sent and
-conditional requests get 304.
+becomes the server's own origin (for absolute links); `_redirects.json` maps old paths to
+301 redirects; ETag and Last-Modified are sent and conditional requests get 304.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import mimetypes
 import threading
 from email.utils import formatdate
@@ -38,9 +39,20 @@ class MirrorHandler(BaseHTTPRequestHandler):
         if path.is_dir():
             page = parse_qs(parts.query).get("page", ["1"])[0]
             path = path / (f"page-{page}.html" if page.isdigit() and page != "1" else "index.html")
-        return path if path.is_file() else None
+        return path if path.is_file() and not path.name.startswith("_") else None
+
+    def redirects(self) -> dict[str, str]:
+        redirects = self.root / "_redirects.json"
+        return json.loads(redirects.read_text()) if redirects.exists() else {}
 
     def do_GET(self) -> None:
+        location = self.redirects().get(urlsplit(self.path).path)
+        if location:
+            self.send_response(301)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         path = self.resolve()
         if path is None:
             self.send_error(404)

@@ -83,6 +83,7 @@ class Fetcher:
         archive: Archive | None = None,
         on_fetch: Callable[[Fetched], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self.client = httpx.Client(transport=transport, timeout=timeout, follow_redirects=False,
                                    headers={"User-Agent": USER_AGENT})
@@ -93,6 +94,7 @@ class Fetcher:
         self.archive = archive
         self.on_fetch = on_fetch
         self.sleep = sleep
+        self.clock = clock
         self.allowed_hosts: set[str] = set()
         self._interval: dict[str, float] = {}
         self._next_at: dict[str, float] = {}
@@ -209,7 +211,7 @@ class Fetcher:
         host = urlsplit(url).netloc.lower()
         interval = self._interval.get(host, self._interval.get(urlsplit(url).hostname or "", 1.0))
         with self._lock:
-            now = time.monotonic()
+            now = self.clock()
             due = self._next_at.get(host, now)
             self._next_at[host] = max(due, now) + interval
         if due > now:
@@ -225,11 +227,16 @@ class Fetcher:
 
     def _load_robots(self, origin: str) -> Protego | None:
         """robots.txt of a host; a missing or unreadable one allows everything."""
+        url = origin + "/robots.txt"
         try:
-            response = self._request(origin + "/robots.txt", None)
+            response = self._request(url, None)
         except (_Retryable, _Failed) as exc:
             log.warning("robots.txt of %s could not be read (%s): crawling as allowed", origin, exc)
+            if self.on_fetch:
+                self.on_fetch(Fetched(url=url, final_url=url, status=None, error=str(exc)))
             return None
+        if self.on_fetch:
+            self.on_fetch(self._result(url, url, response))
         if response.status_code != 200:
             return None
         return Protego.parse(response.content.decode("utf-8", errors="replace"))

@@ -21,7 +21,9 @@ def discover(fetcher: Fetcher, source: Source, stats: ListingStats, due: Due) ->
     for link in walk_listings(fetcher, source, stats):
         if not source.detail.search(link.url):
             continue  # an attachment linked from a listing belongs to a detail page
-        title, published, documents = None, None, ()
+        title: str | None = None
+        published: str | None = None
+        documents: tuple[Fetched, ...] = ()
         revisit = due(link.url)
         if revisit:
             title, published, documents = _fetch_detail(fetcher, source, link.url)

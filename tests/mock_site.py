@@ -1,0 +1,128 @@
+"""The SITES.md mock with faults on demand, and a log of every request it received.
+
+A generated mirror (tools.make_mirror) is served by the project's mirror server through a
+handler that first consults a fault plan: 5xx, 429 with Retry-After, slow answers, a
+connection dropped mid-body, 403 everywhere (bot protection), or a fixed delay on every
+request (to give a SIGKILL somewhere to land).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlsplit
+
+from pipelines.mirror import MirrorHandler, serve_mirror
+from tools.make_mirror import Manifest, build_mirror
+
+
+@dataclass
+class Request:
+    at: float
+    path: str
+    host: str
+    status: int
+    headers: dict[str, str]
+
+
+@dataclass
+class FaultPlan:
+    """Faults to serve, per path, in order; each request takes the next one."""
+
+    queues: dict[str, deque] = field(default_factory=dict)
+    forbidden: bool = False
+    delay: float = 0.0  # seconds added to every request
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, path: str, *faults: tuple) -> None:
+        with self.lock:
+            self.queues.setdefault(path, deque()).extend(faults)
+
+    def take(self, path: str) -> tuple | None:
+        with self.lock:
+            queue = self.queues.get(path)
+            return queue.popleft() if queue else None
+
+
+class FaultyHandler(MirrorHandler):
+    plan: FaultPlan
+    log: list[Request]
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._status = code
+        super().send_response(code, message)
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        self._status = 0
+        try:
+            self._serve(path)
+        finally:
+            self.log.append(Request(time.monotonic(), self.path, self.headers.get("Host", ""), self._status,
+                                    dict(self.headers)))
+
+    def _serve(self, path: str) -> None:
+        if self.plan.delay:
+            time.sleep(self.plan.delay)
+        if self.plan.forbidden:
+            self.send_error(403, "Forbidden by bot protection")
+            return
+        fault = self.plan.take(path)
+        if fault is None:
+            super().do_GET()
+        elif fault[0] == "status":
+            self.send_error(fault[1])
+        elif fault[0] == "retry_after":
+            self.send_response(429)
+            self.send_header("Retry-After", str(fault[1]))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif fault[0] == "slow":
+            time.sleep(fault[1])
+            super().do_GET()
+        elif fault[0] == "drop":
+            target = self.resolve()
+            body = target.read_bytes() if target else b"x" * 1000
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+        elif fault[0] == "redirect":
+            self.send_response(301)
+            self.send_header("Location", fault[1])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            raise ValueError(f"unknown fault {fault}")
+
+
+@dataclass
+class MockSite:
+    origin: str
+    root: Path
+    manifest: Manifest
+    plan: FaultPlan
+    log: list[Request]
+
+    def url(self, path: str) -> str:
+        return self.origin + path
+
+    def requests_for(self, path: str) -> list[Request]:
+        return [r for r in self.log if urlsplit(r.path).path == path]
+
+
+@contextlib.contextmanager
+def mock_site(root: Path, drupal: int = 12, platform: int = 25) -> Iterator[MockSite]:
+    """Generate a mirror under root and serve it with faults on demand on 127.0.0.1."""
+    manifest = build_mirror(root, drupal=drupal, platform=platform)
+    plan, log = FaultPlan(), []
+    handler = type("Handler", (FaultyHandler,), {"plan": plan, "log": log})
+    with serve_mirror(root, handler=handler) as origin:
+        yield MockSite(origin, root, manifest, plan, log)
