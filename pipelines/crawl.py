@@ -100,7 +100,7 @@ def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], ru
     def record(fetched: Fetched) -> None:
         statuses[(current[0], fetched.status)] += 1
         db.table("fetches").insert({
-            "run_id": run_id, "url": fetched.url, "final_url": fetched.final_url, "status": fetched.status,
+            "run_id": run_id, "source": current[0], "url": fetched.url, "final_url": fetched.final_url, "status": fetched.status,
             "etag": fetched.etag, "last_modified": fetched.last_modified,
             "sha256": hashlib.sha256(fetched.content).hexdigest() if fetched.content is not None else None,
             "bytes": 0 if fetched.not_modified else len(fetched.content or b""),  # bytes downloaded

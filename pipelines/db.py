@@ -18,7 +18,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "parse_failed": int, "duration_s": float, "error": str,
     }, "id", []),
     "fetches": ({
-        "id": int, "run_id": int, "url": str, "final_url": str, "status": int, "etag": str,
+        "id": int, "run_id": int, "source": str, "url": str, "final_url": str, "status": int, "etag": str,
         "last_modified": str, "sha256": str, "bytes": int, "fetched_at": str, "elapsed_ms": int, "error": str,
     }, "id", [("url",), ("run_id",)]),
     "documents": ({

@@ -111,3 +111,20 @@ def mirror_sources(origin: str) -> list[dict[str, object]]:
         {"name": "suffolk-drupal", "force": "Suffolk", "layout": "drupal", **common,
          "start_urls": [f"{origin}/services/freedom-information/disclosure-logs/"]},
     ]
+
+
+def main() -> None:
+    """`python -m pipelines.mirror DIR [PORT]`: serve a mirror until interrupted."""
+    import sys
+    import time
+
+    root = sys.argv[1] if len(sys.argv) > 1 else "data/sample/site"
+    port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    with serve_mirror(root, port) as origin:
+        print(origin, flush=True)
+        while True:
+            time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()

@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -231,3 +232,39 @@ def test_a_crawl_killed_at_any_moment_ends_identical_to_a_clean_one(tmp_path: Pa
     leftovers = [p for p in (killed / "files").rglob("*") if p.is_file() and (p.name.startswith(".partial-") or p.stat().st_size == 0)]
     assert leftovers == []
     assert query(killed / "f.db", "select status from crawl_runs order by id desc limit 1") == [("completed",)]
+
+
+def test_progress_is_plain_timestamped_lines_off_a_terminal_and_live_on_one(tmp_path: Path, site: MockSite) -> None:
+    import pty
+    import re
+
+    args = ("--sources", str(sources(tmp_path, site, requests_per_second=0)), "--source", "norfolk-drupal")
+    plain = foilog("crawl", *args, "--db", str(tmp_path / "a.db"), "--data-dir", str(tmp_path / "a"))
+    lines = plain.stderr.splitlines()
+    assert lines and all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (INFO|WARNING) ", l) for l in lines), lines
+    assert any("norfolk-drupal:" in l and "entries from" in l for l in lines)
+
+    leader, follower = pty.openpty()
+    chunks: list[bytes] = []
+
+    def read() -> None:  # drain the terminal while the crawl runs
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines", "crawl", *args, "--db", str(tmp_path / "b.db"),
+                             "--data-dir", str(tmp_path / "b")], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            stdin=follower, stdout=follower, stderr=follower)
+    assert proc.wait(timeout=60) == 0
+    os.close(follower)
+    reader.join(timeout=5)
+    screen = b"".join(chunks).decode(errors="replace")
+    assert "\x1b[" in screen, "rich draws with terminal control codes"
+    assert "norfolk-drupal" in screen and "new" in screen
