@@ -96,6 +96,13 @@ def test_a_complete_crawl_finds_every_document_once_and_nothing_else(tmp_path: P
     # A listing that links a document twice still fetches it once.
     twice = [p for p in site.manifest.documents if p.endswith("_0.pdf")][0].replace("_0.pdf", ".pdf")
     assert len(site.requests_for(twice)) == 1
+    # Drupal listings keep their link text and size note as metadata.
+    notes = query(db, "select link_text, size_note, title, listing_reference from document_urls "
+                      "where source = 'norfolk-drupal' and error is null and url like '%.pdf'")
+    assert notes and all(ref and title and text.startswith(ref[:6]) for text, _, title, ref in notes)
+    # Every link but the "_0" copy and the joint letter's carries a "(PDF, 85.2 KB)" note.
+    with_note = [n for _, n, _, _ in notes if n and n.startswith("PDF, ") and n.endswith(" KB")]
+    assert len(with_note) == len(notes) - 2
     # Every request is recorded: a redirect's hops in one row with its final URL; a URL that
     # robots.txt disallows gets a row but no request.
     answered, hops, refused = query(db, "select count(status), sum(final_url != url), "
