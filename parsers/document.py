@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from parsers import ParseError, html, pdf
+from dataclasses import replace
+
+from parsers import ParseError, html, ocr, pdf
 from parsers.letter import Letter, parse_letter
 from parsers.text import clean_lines
 
@@ -37,13 +39,23 @@ def parse_document(data: bytes, filename: str | None = None) -> Letter:
         raise ParseError("empty file")
     if filename and filename.lower().endswith(".pdf") and kind != "pdf":
         raise ParseError(f"not a PDF: the file holds {kind}")
+    warnings: list[str] = []
     if kind == "pdf":
         pages = pdf.extract_text(data)
+        texts = pages.texts
+        if pages.truncated:
+            warnings.append(f"read the first {len(pages.texts)} of {pages.total} pages")
     elif kind == "html":
-        pages = [html.extract_text(data.decode("utf-8", errors="replace"))]
+        texts = [html.extract_text(data.decode("utf-8", errors="replace"))]
     else:
         raise ParseError(f"not a letter: {kind} content is not parsed")
-    lines = clean_lines(pages)
-    if not any(lines):
-        raise ParseError("no text layer (scanned document needs OCR)")
-    return parse_letter(lines)
+    lines = clean_lines(texts)
+    scanned = kind == "pdf" and not any(line.strip() for line in lines)
+    if scanned:  # pages that are images only: a scanned letter
+        lines = clean_lines(ocr.ocr_pdf(data))
+        if not any(line.strip() for line in lines):
+            raise ParseError("no text found, even by OCR")
+    elif not any(lines):
+        raise ParseError("no text in the document")
+    letter = parse_letter(lines, ocr=scanned)
+    return replace(letter, warnings=letter.warnings + tuple(warnings)) if warnings else letter

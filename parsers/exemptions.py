@@ -71,10 +71,17 @@ _OTHER_ACT = re.compile(
     r"^\W*(?:of|under)\s+(?:the\s+)?(?!freedom of information)(?:[A-Z][\w']*\s+){1,6}(?:Act|Regulations)\b"
     r"|^\W*(?:of|under)\s+(?:the\s+)?(?:DPA|GDPR|UK GDPR|EIR|PACE|RIPA)\b"
 )
-_NEGATION = re.compile(
-    r"\b(?:does|do|did|will|would|is|are|has|have)\s+not\s+(?:been\s+)?(?:apply|applied|rely|relied|"
-    r"engage|engaged|cite|cited|use|used)\b|\bnot\s+(?:being\s+)?relied\b|\bnot applicable\b|"
-    r"\bno longer applies\b",
+# "Section 21 does not apply", "Section 30 is not engaged" (just after the citation) and
+# "we are not relying on section 21" (just before it). A sentence such as "the duty does
+# not apply by virtue of Section 23(5)" still cites 23(5).
+_NEGATED_AFTER = re.compile(
+    r"^[\s,]*(?:of the (?:Freedom of Information )?Act(?: \(?2000\)?)?[\s,]*)?(?:(?:does|do|did|will|would|is|are|has|have|was|were)"
+    r"\s+not|cannot|can ?not)\s+(?:be\s+|been\s+)?(?:apply|applied|applicable|engaged?|relied|cited|used|relevant)\b",
+    re.I,
+)
+_NEGATED_BEFORE = re.compile(
+    r"(?:\bnot\s+(?:be\s+|being\s+)?(?:rely(?:ing)?|relied)\s+(?:up)?on|\bno longer (?:rely(?:ing)? on|applying|citing)|"
+    r"\bnot (?:applying|citing|engaging))\s*$",
     re.I,
 )
 
@@ -125,8 +132,6 @@ def _level(part: str) -> int:
 
 
 def _negated(text: str, match: re.Match[str]) -> bool:
-    """Whether the sentence around a citation says it is not relied on."""
-    start = max(text.rfind(".", 0, match.start()), text.rfind("\n\n", 0, match.start())) + 1
-    end = text.find(".", match.end())
-    sentence = text[start:end if end != -1 else len(text)]
-    return bool(_NEGATION.search(sentence))
+    """Whether the text right around a citation says it is not relied on."""
+    return bool(_NEGATED_AFTER.match(text[match.end():match.end() + 80])
+                or _NEGATED_BEFORE.search(text[max(0, match.start() - 60):match.start()]))

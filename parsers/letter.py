@@ -52,6 +52,7 @@ _ANSWER_LABEL = re.compile(
 _SUB_ITEM = re.compile(r"^(?:\(?(?P<l>[A-Za-z]|i{1,3}|iv|vi{0,3}|ix|x)[.)]\s+|(?P<u>[A-F])\s+(?=[A-Z]))")
 _INLINE_NUMBER = re.compile(r"\((\d{1,2})\)\s*")
 _BULLET = re.compile(r"^-\s+")
+_ANSWER_WORD = re.compile(r"^\s*(?:-\s*)?(?:answer|response|reply|a)\s*[:.-]\s*", re.I)
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def parse_letter(lines: list[str], *, ocr: bool = False) -> Letter:
     if request is None:
         warnings.append("no request section found")
     questions = _parse_questions(request or "")
-    answers, whole = _parse_answers(response, [q.number for q in questions])
+    answers, whole = _parse_answers(response, questions)
     paired = tuple(Question(q.number, q.text, answers.get(q.number)) for q in questions)
     if len(paired) == 1 and paired[0].answer is None and whole:
         paired = (Question(paired[0].number, paired[0].text, whole),)
@@ -249,11 +250,19 @@ def _split_inline(paragraph: str) -> list[Question]:
     return [Question(str(n), paragraph[m.end():e].strip(), None) for n, m, e in zip(numbers, marks, ends)]
 
 
-def _parse_answers(response: str, numbers: list[str]) -> tuple[dict[str, str], str | None]:
-    """Answers by question number, or (when no label is found) the whole block."""
-    lines = [l for l in response.splitlines() if l.strip() and not _CORRECT_AS_OF.search(l)]
+def _parse_answers(response: str, questions: list[Question]) -> tuple[dict[str, str], str | None]:
+    """Answers by question number, or (when the letter pairs none) the whole block."""
+    lines = [l for l in response.splitlines() if not _CORRECT_AS_OF.search(l)]
+    answers = _by_labels(lines, [q.number for q in questions]) or _by_repeated_questions(lines, questions)
+    if answers:
+        return answers, None
+    body = [l for l in lines if not _LEAD.search(l)]
+    return {}, _join(body if any(body) else lines) or None
+
+
+def _by_labels(lines: list[str], numbers: list[str]) -> dict[str, str]:
+    """Answers that start with their question's label ("Q3", "3.", "Answer 3:"), in order."""
     blocks: dict[str, list[str]] = {}
-    lead: list[str] = []
     current: str | None = None
     pointer = 0
     for line in lines:
@@ -266,25 +275,63 @@ def _parse_answers(response: str, numbers: list[str]) -> tuple[dict[str, str], s
                 current = num
                 blocks[current] = [content[label.end():]]
                 continue
-        (blocks[current] if current else lead).append(line)
-    answers = {n: _join(b) for n, b in blocks.items() if _join(b)}
-    if answers:
-        return answers, None
-    body = [l for l in lead if not _LEAD.search(l)] or lead
-    return {}, _join(body) or None
+        if current:
+            blocks[current].append(line)
+    return {n: _join(b) for n, b in blocks.items() if _join(b)}
+
+
+def _by_repeated_questions(lines: list[str], questions: list[Question]) -> dict[str, str]:
+    """Answers that follow their question printed again, often with "Answer:" before them."""
+    starts: list[tuple[int, Question]] = []
+    pointer = 0
+    for i, line in enumerate(lines):
+        if pointer < len(questions) and _opens_with(line, questions[pointer].text):
+            starts.append((i, questions[pointer]))
+            pointer += 1
+    if not starts or (len(starts) < len(questions) and not any(_ANSWER_WORD.match(l) for l in lines)):
+        return {}
+    answers: dict[str, str] = {}
+    for k, (start, question) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
+        block = lines[start:end]
+        marker = next((j for j, l in enumerate(block) if _ANSWER_WORD.match(l)), None)
+        if marker is not None:
+            body = [_ANSWER_WORD.sub("", block[marker], count=1)] + block[marker + 1:]
+        else:  # no "Answer:": the answer starts once the question's words have been printed
+            wanted, seen, j = len(_words(question.text.split("\n")[0])), 0, 0
+            while j < len(block) and seen < wanted:
+                seen += len(_words(block[j]))
+                j += 1
+            body = block[j:]
+        if _join(body):
+            answers[question.number] = _join(body)
+    return answers
+
+
+def _opens_with(line: str, question: str) -> bool:
+    """Whether a line starts by repeating a question (its first words, in order)."""
+    head = _words(question)[:6]
+    return len(head) >= 3 and _words(_QUESTION_LABEL.sub("", _BULLET.sub("", line.strip().strip('"'))))[:len(head)] == head
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
 
 
 def _join(lines: list[str]) -> str:
-    """Re-join wrapped lines into paragraphs; list items and table rows keep their own line."""
+    """Re-join wrapped lines into paragraphs; a blank line, a list item or a table row starts a new line."""
     out: list[str] = []
+    fresh = True  # the next line starts a paragraph
     for line in (l.strip() for l in lines):
         if not line:
+            fresh = True
             continue
         starts_item = bool(_BULLET.match(line) or _SUB_ITEM.match(line) or " | " in line)
-        if out and not starts_item and not re.search(r"[.:;?!]$", out[-1]) and " | " not in out[-1]:
+        if out and not fresh and not starts_item and not re.search(r"[.:;?!]$", out[-1]) and " | " not in out[-1]:
             out[-1] += " " + line
         else:
             out.append(line)
+        fresh = False
     return "\n".join(out).strip()
 
 

@@ -137,6 +137,21 @@ def extract(files: tuple[str, ...]) -> None:
 
 
 @cli.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--verbose", "verbose", is_flag=True, help="List what each failing file got wrong.")
+def evaluate(folder: str, as_json: bool, verbose: bool) -> None:
+    """Per-field accuracy of the parser over files that each have an expected NAME.json beside them."""
+    from pipelines.evaluate import evaluate as run_evaluation
+    from pipelines.evaluate import format_report
+
+    report = run_evaluation(Path(folder))
+    if report.letters + report.broken == 0:
+        raise BadInput(f"no file with an expected JSON beside it in {folder}")
+    click.echo(json.dumps(report.summary(), indent=1) if as_json else format_report(report, verbose))
+
+
+@cli.command()
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
