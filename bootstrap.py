@@ -48,6 +48,29 @@ def ensure_venv() -> None:
             sys.exit(f"could not create a virtual environment ({exc}); install your system's python3-venv package")
 
 
+# What the tests need from the system, by the command they run -> Debian package.
+TEST_SYSTEM_PACKAGES = {"tesseract": "tesseract-ocr"}
+
+
+def ensure_system_packages(packages: dict[str, str]) -> None:
+    """Install missing system packages with apt-get (as root, or through passwordless sudo)."""
+    missing = sorted({package for command, package in packages.items() if shutil.which(command) is None})
+    if not missing:
+        return
+    if shutil.which("apt-get") is None:
+        sys.exit(f"the tests need {', '.join(missing)}: install them with your system's package manager")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        prefix: list[str] = []
+    elif shutil.which("sudo"):
+        prefix = ["sudo", "-n"]
+    else:
+        sys.exit(f"the tests need {', '.join(missing)}: run 'apt-get install {' '.join(missing)}' as root")
+    say(f"installing {', '.join(missing)} with apt-get")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([*prefix, "apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run([*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], check=True, env=env)
+
+
 def ensure_installed() -> None:
     """Install foilog and its test extras into the venv, once per version of pyproject.toml."""
     stamp = VENV / ".foilog-installed"
@@ -73,6 +96,7 @@ def main(argv: list[str]) -> int:
     os.chdir(ROOT)
     if command == "demo":
         return subprocess.call([str(BIN / "foilog"), "demo", *rest])
+    ensure_system_packages(TEST_SYSTEM_PACKAGES)
     code = subprocess.call([str(PYTHON), "-m", "pytest", *rest])
     if code == 5:  # pytest found nothing to run: that is a broken suite, not a pass
         say("no tests were collected")

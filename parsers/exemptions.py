@@ -44,6 +44,7 @@ class Citation:
 
     code: str  # "s31(1)(a)"
     section: str  # "31"
+    questions: tuple[str, ...] = ()  # the questions whose answers cite it, where the letter says
 
     @property
     def section_code(self) -> str:
@@ -55,7 +56,14 @@ class Citation:
 
     def to_json(self) -> dict[str, object]:
         number: int | str = int(self.section) if self.section.isdigit() else self.section
-        return {"code": self.code, "section": number, "name": self.name}
+        out: dict[str, object] = {"code": self.code, "section": number, "name": self.name}
+        if self.questions:
+            out["questions"] = list(self.questions)
+        return out
+
+    def cited_by(self, codes: set[str]) -> bool:
+        """Whether a list of codes cites this provision, in this form or a shorter or longer one."""
+        return any(c == self.code or self.code.startswith(c + "(") or c.startswith(self.code + "(") for c in codes)
 
 
 _PART = r"\(\s*[0-9]{1,2}[A-Z]?\s*\)|\(\s*[a-z]{1,4}\s*\)"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from parsers.dates import DATE, date_from_match
 from parsers.exemptions import Citation, extract_exemptions
@@ -25,8 +25,10 @@ _FORCES = re.compile(r"\b(Norfolk|Suffolk)(?:\s+(?:and|&)\s+(Norfolk|Suffolk))?\
 _REQUEST_START = re.compile(
     r"(?:sought access to the following(?: information)?|following information|"
     r"you (?:asked|requested)(?: for)?(?: the following)?|your request (?:was|read)(?: as follows)?)"
-    r"[^\n:]*:?[ \t]*\n?",
-    re.I,
+    r"[^\n:]*:?[ \t]*\n?"
+    # or a heading of its own: "Request", "Your request:", "Information requested"
+    r"|^[ \t]*(?:your |the )?(?:request|information requested)[ \t]*:?[ \t]*\n",
+    re.I | re.M,
 )
 _RESPONSE_START = re.compile(r"^[ \t]*(?:-\s*)?(?:our\s+)?response(?:\s+to\s+your\s+request)?\s*:?[ \t]*$", re.I | re.M)
 # Where the answer text ends and the closing boilerplate begins.
@@ -46,7 +48,8 @@ _LEAD = re.compile(
 )
 _QUESTION_LABEL = re.compile(r"^(?:Q(?:uestion)?\s*)?(?P<num>\d{1,2})(?P<sub>[a-z])?(?:\s*[.):]\s*|\s+)(?=\S)", re.I)
 _ANSWER_LABEL = re.compile(
-    r"^(?:(?:Q(?:uestion)?\s*(?P<q>\d{1,2}[a-z]?)\b\s*[.:)-]?|(?P<n>\d{1,2}[a-z]?)\s*[.)])\s*|(?:Answer|Response)\s+(?P<a>\d{1,2}[a-z]?)\s*[.:-]\s*)",
+    r"^(?:(?:Q(?:uestion)?\s*(?P<q>\d{1,2}[a-z]?)\b\s*[.:)-]?|(?P<n>\d{1,2}[a-z]?)\s*[.)])\s*"
+    r"|(?:Answer|Response)\s+(?P<a>\d{1,2}[a-z]?)\s*[.:-]\s*|A(?P<aa>\d{1,2}[a-z]?)\b\s*[.:)-]?\s*)",
     re.I,
 )
 _SUB_ITEM = re.compile(r"^(?:\(?(?P<l>[A-Za-z]|i{1,3}|iv|vi{0,3}|ix|x)[.)]\s+|(?P<u>[A-F])\s+(?=[A-Z]))")
@@ -110,7 +113,7 @@ def parse_letter(lines: list[str], *, ocr: bool = False) -> Letter:
     if len(paired) == 1 and paired[0].answer is None and whole:
         paired = (Question(paired[0].number, paired[0].text, whole),)
         whole = None
-    exemptions = tuple(extract_exemptions(after_request))
+    exemptions = tuple(_with_questions(extract_exemptions(after_request), paired))
     reference = extract_reference(text)
     if reference is None:
         warnings.append("no reference found in the letter")
@@ -126,6 +129,12 @@ def parse_letter(lines: list[str], *, ocr: bool = False) -> Letter:
         ocr=ocr,
         warnings=tuple(warnings),
     )
+
+
+def _with_questions(citations: list[Citation], questions: tuple[Question, ...]) -> list[Citation]:
+    """Each citation with the questions whose answers cite it (none when cited for the whole request)."""
+    cited = {q.number: {c.code for c in extract_exemptions(q.answer)} for q in questions if q.answer}
+    return [replace(c, questions=tuple(n for n, codes in cited.items() if c.cited_by(codes))) for c in citations]
 
 
 def extract_reference(text: str) -> str | None:
@@ -191,15 +200,33 @@ def _date_after(anchor: re.Pattern[str], text: str, window: int) -> str | None:
 
 
 def _split(text: str) -> tuple[str | None, str, str]:
-    """(request text, response text, everything after the request up to the boilerplate)."""
+    """(request text, response text, everything after the request up to the boilerplate).
+
+    The response starts at its heading ("Response to your Request"); a letter without one
+    starts it at the "correct as of" line or the lead sentence, whichever comes first.
+    """
     start = _REQUEST_START.search(text)
-    resp = _RESPONSE_START.search(text, start.end() if start else 0)
-    body_end_match = _BOILERPLATE.search(text, resp.end() if resp else (start.end() if start else 0))
-    body_end = body_end_match.start() if body_end_match else len(text)
-    request = text[start.end(): resp.start()] if start and resp else (text[start.end():body_end] if start else None)
-    response = text[resp.end():body_end] if resp else ""
-    after_request = text[resp.start() if resp else (start.end() if start else 0):body_end]
-    return request, response, after_request
+    after = start.end() if start else 0
+    heading = _RESPONSE_START.search(text, after)
+    if heading:
+        response_start, response_body = heading.start(), heading.end()
+    else:
+        marks = [m.start() for m in (_line_of(_CORRECT_AS_OF, text, after), _line_of(_LEAD, text, after)) if m]
+        response_start = response_body = min(marks) if marks else -1
+    end_match = _BOILERPLATE.search(text, max(after, response_body))
+    end = end_match.start() if end_match else len(text)
+    if response_start < 0:
+        return (text[after:end] if start else None), "", text[after:end]
+    return (text[after:response_start] if start else None), text[response_body:end], text[response_start:end]
+
+
+def _line_of(pattern: re.Pattern[str], text: str, pos: int) -> re.Match[str] | None:
+    """The first line at or after pos on which pattern occurs, as a match of the whole line."""
+    found = pattern.search(text, pos)
+    if not found:
+        return None
+    line_start = text.rfind("\n", 0, found.start()) + 1
+    return re.compile(r"[^\n]*").match(text, line_start)
 
 
 def _parse_questions(request: str) -> list[Question]:
@@ -253,15 +280,20 @@ def _split_inline(paragraph: str) -> list[Question]:
 def _parse_answers(response: str, questions: list[Question]) -> tuple[dict[str, str], str | None]:
     """Answers by question number, or (when the letter pairs none) the whole block."""
     lines = [l for l in response.splitlines() if not _CORRECT_AS_OF.search(l)]
-    answers = _by_labels(lines, [q.number for q in questions]) or _by_repeated_questions(lines, questions)
+    answers = _by_labels(lines, questions) or _by_repeated_questions(lines, questions)
     if answers:
         return answers, None
     body = [l for l in lines if not _LEAD.search(l)]
     return {}, _join(body if any(body) else lines) or None
 
 
-def _by_labels(lines: list[str], numbers: list[str]) -> dict[str, str]:
-    """Answers that start with their question's label ("Q3", "3.", "Answer 3:"), in order."""
+def _by_labels(lines: list[str], questions: list[Question]) -> dict[str, str]:
+    """Answers that start with their question's label ("Q3", "3.", "Question 3:"), in order.
+
+    A label followed by the question printed again and then "Answer:" or "Response:"
+    keeps only what follows that word.
+    """
+    numbers = [q.number for q in questions]
     blocks: dict[str, list[str]] = {}
     current: str | None = None
     pointer = 0
@@ -269,7 +301,7 @@ def _by_labels(lines: list[str], numbers: list[str]) -> dict[str, str]:
         content = _BULLET.sub("", line)
         label = _ANSWER_LABEL.match(content)
         if label:
-            num = (label["q"] or label["n"] or label["a"]).lower()
+            num = (label["q"] or label["n"] or label["a"] or label["aa"]).lower()
             if num in numbers[pointer:]:
                 pointer = numbers.index(num, pointer) + 1
                 current = num
@@ -277,6 +309,11 @@ def _by_labels(lines: list[str], numbers: list[str]) -> dict[str, str]:
                 continue
         if current:
             blocks[current].append(line)
+    texts = {q.number: q.text for q in questions}
+    for number, block in blocks.items():
+        marker = next((j for j, l in enumerate(block) if _ANSWER_WORD.match(l)), None)
+        if marker is not None and _opens_with(block[0], texts[number]):
+            blocks[number] = [_ANSWER_WORD.sub("", block[marker], count=1)] + block[marker + 1:]
     return {n: _join(b) for n, b in blocks.items() if _join(b)}
 
 

@@ -20,8 +20,19 @@ _FIXES = [
     (re.compile(r"^\|(?=\s+[a-z])", re.M), "I"),  # "| write in connection"
     (re.compile(r"(?<![\w])[{|lI](\d)(?=(?:st|nd|rd|th)\b)"), r"1\1"),  # "{0th February" -> "10th"
     (re.compile(r"\bF[O0][I1l!|](?=\s)"), "FOI"),
+    (re.compile(r"^(\W?)Q[@\u00a9](?=\d)", re.M), r"\1Q"),  # "Q@2" -> "Q2"
     (re.compile(r"\bN\s*[\u00b0\u00ba]\s*:"), "No:"),
 ]
+
+
+_CITATION = re.compile(r"(?i)\b(sections?\s*\d{1,2}[A-Z]?)([(){}\[\]\w]*)")
+
+
+def _mend_citation(match: re.Match[str]) -> str:
+    """"Section 38(1}){a)" -> "Section 38(1)(a)": brackets read as braces, doubled."""
+    parts = match.group(2).translate(str.maketrans("{[]}", "(())"))
+    parts = re.sub(r"\)+", ")", re.sub(r"\(+", "(", parts))
+    return match.group(1) + parts
 
 
 def mend(text: str) -> str:
@@ -32,7 +43,7 @@ def mend(text: str) -> str:
     """
     for pattern, replacement in _FIXES:
         text = pattern.sub(replacement, text)
-    return text
+    return _CITATION.sub(_mend_citation, text)
 
 
 def available() -> bool:

@@ -70,7 +70,7 @@ def extract_text(data: bytes, max_pages: int = MAX_PAGES) -> Pages:
 
 def page_images(data: bytes, resolution: int = 300, max_pages: int = 20) -> list[object]:
     """Each page rendered as a PIL image, for OCR of scanned letters."""
-    images = []
+    images: list[object] = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages[:max_pages]:
             images.append(page.to_image(resolution=resolution).original)

@@ -33,6 +33,9 @@ _PAGE_LINE = re.compile(r"^\s*(page\s+\d+\s*(of\s+\d+)?|\d+\s+of\s+\d+|-\s*\d+\s
 # "Reference N o:", "Reference N^o:", "Reference Nº:" -> "Reference No:"
 _NUMERO = re.compile(r"\b(Reference)\s+N\s*(?:\^|º|°)?\s*o\b\.?\s*:?", re.I)
 _DIGITS = re.compile(r"\d+")
+# A URL cut at a line end: "https://.../foi-000456-23-pre" + "viously-published/".
+_URL_END = re.compile(r"(?:https?://|www\.)\S+$")
+_URL_MORE = re.compile(r"^[\w~%]*[/_.=?&-][\w/_.~%=?&-]*(?=\s|$)")  # a path piece: no spaces, some URL punctuation
 _O_BULLET = re.compile(r"^o\s+(?=[A-Z0-9(\"'])")
 _MARKDOWN = re.compile(r"\*\*|__")
 # pdfminer prints a glyph it cannot map as "(cid:N)": at a line start that is a bullet.
@@ -72,6 +75,9 @@ def clean_lines(pages: list[str]) -> list[str]:
             if _PAGE_LINE.match(line) or line in running:
                 continue
             line = _O_BULLET.sub("- ", line)
+            if lines and lines[-1] and _URL_END.search(lines[-1]) and _URL_MORE.match(line):
+                lines[-1] += line  # a URL re-joined
+                continue
             if lines and lines[-1] and re.search(r"[a-z]-$", lines[-1]) and line[:1].islower():
                 lines[-1] = lines[-1][:-1] + line
                 continue

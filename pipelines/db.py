@@ -56,6 +56,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     }, "code", []),
     "disclosure_exemptions": ({
         "disclosure_id": int, "code": str, "cited_as": str,
+        "questions": str,  # JSON list of the question numbers it was cited for; [] when for the whole request
     }, ("disclosure_id", "cited_as"), [("code",)]),
     "withdrawals": ({
         "id": int, "reference": str, "url": str, "reason": str, "withdrawn_at": str,

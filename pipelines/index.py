@@ -123,7 +123,8 @@ def _save_disclosure(db: sqlite_utils.Database, key: str, group: list[_Entry], d
         {"disclosure_id": disclosure_id, "number": q["number"], "position": i, "question": q["text"], "answer": q["answer"]}
         for i, q in enumerate(questions))
     db.table("disclosure_exemptions").insert_all(
-        {"disclosure_id": disclosure_id, "code": f"s{c['section']}", "cited_as": c["code"]} for c in citations)
+        {"disclosure_id": disclosure_id, "code": f"s{c['section']}", "cited_as": c["code"],
+         "questions": json.dumps(c.get("questions", []))} for c in citations)
     db.execute("insert into disclosures_fts (rowid, title, questions, answers) values (?, ?, ?, ?)", [
         disclosure_id, row["title"] or "",
         "\n".join(q["text"] for q in questions),

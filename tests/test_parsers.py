@@ -146,3 +146,23 @@ def test_document_kinds_and_broken_files() -> None:
     for data, message in [(b"", "empty file"), (b"%PDF-1.4\n%%EOF", "PDF"), (b"PK\x03\x04xx", "not a letter")]:
         with pytest.raises(ParseError, match=message):
             parse_document(data)
+
+
+def test_exemptions_record_the_questions_whose_answers_cite_them() -> None:
+    text = """1 March 2021
+Reference No: FOI 000222/21
+I write in connection with your request received by Norfolk Constabulary on 1st February 2021 in which you sought access to the following information:
+1. How many drones?
+2. Who supplies them?
+3. Where are they kept?
+Response to your Request
+Q1 There are 9 drones.
+Q2 The supplier is exempt under Section 43(2) Commercial Interests.
+Q3 This is exempt under Section 31(1)(a) and Section 24(1).
+Section 31 - factors favouring disclosure
+Section 17(1) refusal notice.
+This response will be published on the web-site."""
+    letter = parse_letter(text.splitlines())
+    by_code = {c.code: c.questions for c in letter.exemptions}
+    assert by_code == {"s43(2)": ("2",), "s31(1)(a)": ("3",), "s24(1)": ("3",)}
+    assert letter.to_json()["exemptions"][0]["questions"] == ["2"]

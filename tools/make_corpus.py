@@ -21,7 +21,15 @@ import shutil
 import sys
 from pathlib import Path
 
-from tools.corpus import Block, Letter, Question, block_text, render_html, render_pdf, scan
+from tools.corpus import (
+    Block,
+    Letter,
+    Question,
+    block_text,
+    render_html,
+    render_pdf,
+    scan,
+)
 from tools.tinypdf import tiny_pdf
 
 SEED = 20261125
@@ -115,6 +123,8 @@ class Composer:
         date_line = f"{letter_day:%B %Y}" if no_day else date_fmt(letter_day)
         if not no_day and rng.random() < 0.15:
             date_line = f"{letter_day:%A} {date_line}"
+        elif rng.random() < 0.1:
+            date_line = f"Date: {date_line}"
 
         topic, q1, a1 = TOPICS[self.index % len(TOPICS)]
         year = letter_day.year - 1
@@ -126,16 +136,18 @@ class Composer:
                                Block("space")]
         on = rng.choice(["on the ", "on "]) if house == "norfolk" else "on "
         received_text = ordinal(received) if house == "norfolk" else cardinal(received)
+        intro = rng.choice(["in which you sought access to the following information:"] * 5 +
+                           ["in which you requested the following information:", "in which you asked:",
+                            ". Your request read as follows:"])
         blocks.append(Block("p", f"I write in connection with your request for information received by "
-                                 f"{'the ' if joint else ''}{who} {on}{received_text} in which you sought access to the "
-                                 f"following information:"))
+                                 f"{'the ' if joint else ''}{who} {on}{received_text}{'' if intro[0] == '.' else ' '}{intro}"))
         questions: list[Question] = []
         style = shape.get("request", rng.choice(["1", "1.", "1)", "Q1", "bullet", "inline", "1.", "2a"]))
         if count == 1:
             style = "single"
         quoted = house == "suffolk" and rng.random() < 0.7
         printed_questions = []
-        for n, (q, a) in enumerate(asked, start=1):
+        for n, (q, _) in enumerate(asked, start=1):
             # "2a" style: 1, 2, 2a, 2b ... each a question of its own, numbered as printed
             number = str(n) if style != "2a" or n <= 2 else f"2{'abcdef'[n - 3]}"
             printed_questions.append((number, q.format(**fill, n=0)))
@@ -174,7 +186,8 @@ class Composer:
             blocks.append(Block("p", clar))
             questions[-1].text += "\n" + clar
 
-        blocks += [Block("space"), Block("heading", "Response to your Request")]
+        heading = rng.choice(["Response to your Request"] * 6 + ["Response", "Our response", "RESPONSE TO YOUR REQUEST", ""])
+        blocks += [Block("space")] + ([Block("heading", heading)] if heading else [])
         if correct:
             blocks.append(Block("p", f"The response provided below is correct as of "
                                      f"{ordinal(correct) if house == 'norfolk' else cardinal(correct)}."))
@@ -184,13 +197,19 @@ class Composer:
         blocks.append(Block("p", lead.format(who=who, verb="have" if joint else "has")))
 
         exemptions: list[str] = []
-        answer_style = shape.get("answers", rng.choice(["Q1", "1.", "repeat"] if style != "single" else ["Q1", "1.", "plain"]))
+        answer_style = shape.get("answers", rng.choice(["Q1", "1.", "repeat", "Q1", "1.", "question"] if style != "single"
+                                                       else ["Q1", "1.", "plain"]))
         if house == "suffolk" and answer_style == "Q1" and rng.random() < 0.6:
             answer_style = "1."
         whole_outcomes = {"refused_s12", "refused_s14", "ncnd_all", "not_held_all_whole", "refused_s40", "refused_s31"}
         per_question = [""] * len(questions)
         if outcome in whole_outcomes:
             whole_blocks, exemptions = self.whole_block(outcome, who, forces)
+            if exemptions and rng.random() < 0.3:
+                listed = ", ".join("Section " + c[1:] for c in exemptions)
+                whole_blocks = [Block("table", rows=(("Exemptions applied", listed),))] + whole_blocks
+            if rng.random() < 0.2:
+                whole_blocks.append(Block("p", "Section 21 does not apply, as the information is not published elsewhere."))
             if len(questions) == 1:
                 questions[0].answer = block_text(whole_blocks)
             blocks += whole_blocks
@@ -203,6 +222,9 @@ class Composer:
                 if answer_style == "repeat":
                     blocks.append(Block("p", q.text.split("\n")[0], bold=True))
                     blocks.append(Block("p", "Answer: " + first.text) if first.kind == "p" else first)
+                elif answer_style == "question":
+                    blocks.append(Block("p", f"Question {q.number}: {q.text.splitlines()[0]}", bold=True))
+                    blocks.append(Block("p", "Response: " + first.text) if first.kind == "p" else first)
                 elif answer_style == "plain":
                     blocks.append(first)
                 else:
@@ -253,7 +275,8 @@ class Composer:
         if how == "not_held":
             return [Block("p", rng.choice(NOT_HELD).replace("Norfolk Constabulary", who.replace("ies", "y")))], []
         if how == "s21":
-            url = "https://www.police.uk/pu/your-area/norfolk-constabulary/performance/"
+            url = ("https://www.norfolk.police.uk/foi-ai/norfolk-constabulary/disclosure-log/2023/march/"
+                   "foi-000456-23-previously-published-figures-for-this-request/")
             return [Block("p", "This information is published and reasonably accessible to you at the link below:"),
                     Block("p", url),
                     Block("p", "Under Section 21(1) of the Freedom of Information Act (2000), public authorities are not "
@@ -294,8 +317,11 @@ class Composer:
                                                                    for m in months)
             return [Block("p", "Please see the table below:"), Block("table", rows=rows)], []
         if len(forces) == 2 and rng.random() < 0.6:
-            return [Block("p", f"Norfolk: {a.format(**fill, n=rng.randrange(3, 900))}"),
-                    Block("p", f"Suffolk: {a.format(**fill, n=rng.randrange(3, 900))}")], []
+            norfolk, suffolk = (a.format(**fill, n=rng.randrange(3, 900)) for _ in range(2))
+            if rng.random() < 0.5:  # the forces as headings of their own
+                return [Block("p", "Norfolk", bold=True), Block("p", norfolk), Block("p", "Suffolk", bold=True),
+                        Block("p", suffolk)], []
+            return [Block("p", f"Norfolk: {norfolk}"), Block("p", f"Suffolk: {suffolk}")], []
         return [Block("p", a.format(**fill, n=rng.randrange(3, 900)))], []
 
     def whole_block(self, outcome: str, who: str, forces: list[str]) -> tuple[list[Block], list[str]]:
@@ -378,9 +404,10 @@ def build(out: Path) -> int:
 
 def broken(out: Path, write, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
     """Ten files that must each give an error or a warning, never a crash."""
+    import io
+
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
-    import io
 
     sample = render_pdf(Composer(rng, 999).compose("disclosed"))
     encrypted = io.BytesIO()
@@ -409,9 +436,10 @@ def broken(out: Path, write, rng: random.Random) -> None:  # type: ignore[no-unt
 
 def _many_pages(count: int, lines: list[str]) -> bytes:
     """A long data dump: `count` pages of table-like text."""
+    import io
+
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
-    import io
 
     out = io.BytesIO()
     c = canvas.Canvas(out, pagesize=A4, invariant=1)
