@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from parsers import ParseError, html, ocr, pdf
-from parsers.letter import Letter, parse_letter
+from parsers.letter import Letter, parse_letter, reference_from_name
 from parsers.text import clean_lines
 
 # Bump when a change to parsers/ changes what they return: stored files are re-parsed.
@@ -58,4 +58,8 @@ def parse_document(data: bytes, filename: str | None = None) -> Letter:
     elif not any(lines):
         raise ParseError("no text in the document")
     letter = parse_letter(lines, ocr=scanned)
+    named = reference_from_name(filename) if filename and letter.reference is None else None
+    if named:
+        letter = replace(letter, reference=named)
+        warnings.append(f"reference {named} taken from the file name")
     return replace(letter, warnings=letter.warnings + tuple(warnings)) if warnings else letter

@@ -43,7 +43,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "sha256": str, "parser_version": int, "parsed_at": str, "result": str, "error": str,
     }, "sha256", []),
     "disclosures": ({
-        "id": int, "key": str, "reference": str, "title": str, "force": str, "url": str,
+        "id": int, "key": str, "reference": str, "reference_from": str, "title": str, "force": str, "url": str,
         "published_date": str, "letter_date": str, "received_date": str, "correct_as_of": str,
         "year": int, "outcome": str, "exemption_sections": str, "exemption_codes": str,
         "question_count": int, "document_id": int, "first_seen_at": str, "updated_at": str,

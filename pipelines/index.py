@@ -88,6 +88,8 @@ def _save_disclosure(db: sqlite_utils.Database, key: str, group: list[_Entry], d
     letter = _best_letter(d for e in group for d in e.documents.values()) or {}
     forces = letter.get("forces") or sorted({f for e in group for f in e.forces})
     reference = letter.get("reference") or next((e.reference for e in group if e.reference), None)
+    # Where the reference came from: the letter itself, or (failing that) the log's listing.
+    reference_from = "letter" if letter.get("reference") else ("listing" if reference else None)
     published = min((e.published_date for e in group if e.published_date), default=None)
     letter_date = letter.get("letter_date")
     year = (letter_date or published or letter.get("received_date") or "")[:4]
@@ -97,6 +99,7 @@ def _save_disclosure(db: sqlite_utils.Database, key: str, group: list[_Entry], d
     row = {
         "key": key,
         "reference": reference,
+        "reference_from": reference_from,
         "title": next((e.title for e in group if e.title), None) or (f"FOI {reference}" if reference else None),
         "force": " and ".join(forces) if forces else None,
         "url": group[0].url,

@@ -166,3 +166,26 @@ This response will be published on the web-site."""
     by_code = {c.code: c.questions for c in letter.exemptions}
     assert by_code == {"s43(2)": ("2",), "s31(1)(a)": ("3",), "s24(1)": ("3",)}
     assert letter.to_json()["exemptions"][0]["questions"] == ["2"]
+
+
+def test_a_missing_reference_is_taken_from_the_file_name_with_a_warning() -> None:
+    from tools.tinypdf import tiny_pdf
+
+    data = tiny_pdf(["2 July 2019", "I write in connection with your request received by Suffolk Constabulary",
+                     "on 12 June 2019 in which you sought access to the following information:",
+                     "How many drones?", "Response to your Request", "There are 9 drones."])
+    letter = parse_document(data, "003610-18_-_drones.pdf")
+    assert letter.reference == "003610/18"
+    assert letter.warnings == ("no reference found in the letter", "reference 003610/18 taken from the file name")
+    assert parse_document(data).reference is None
+
+
+def test_a_scan_without_tesseract_is_an_error_that_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    from parsers import ocr
+
+    scanned = (Path(__file__).parent / "corpus" / "scanned-01.pdf").read_bytes()
+    monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
+    with pytest.raises(ParseError, match="needs OCR, but tesseract is not installed"):
+        parse_document(scanned)
