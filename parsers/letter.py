@@ -264,7 +264,7 @@ def _parse_questions(request: str) -> list[Question]:
         if inline:
             return inline
         return [Question("1", whole, None)] if whole else []
-    return [Question(i[0], _join(i[1:]), None) for i in numbered]
+    return [Question(i[0], _join(i[1:]).strip('"').strip(), None) for i in numbered]
 
 
 def _split_inline(paragraph: str) -> list[Question]:
