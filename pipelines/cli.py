@@ -195,6 +195,33 @@ def demo(db_path: str, data_dir: str, port: int, no_serve: bool) -> None:
 
 
 @cli.command()
+@click.argument("target")
+@click.option("--reason", default="", help="Why (recorded with the withdrawal; never the content).")
+@click.option("--undo", is_flag=True, help="Reverse an earlier withdrawal: the next crawl fetches it again.")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
+@click.option("--data-dir", default=DEFAULT_DATA, show_default=True, help="Where downloaded files are kept.")
+def withdraw(target: str, reason: str, undo: bool, db_path: str, data_dir: str) -> None:
+    """Remove a document (by REFERENCE or URL) everywhere: files, rows, search index; record why."""
+    from pipelines.db import open_db
+    from pipelines.files import FileStore
+    from pipelines.lock import run_lock
+    from pipelines.withdraw import reinstate
+    from pipelines.withdraw import withdraw as withdraw_document
+
+    if not Path(db_path).exists():
+        raise BadInput(f"database not found: {db_path}")
+    with run_lock(db_path):
+        db = open_db(db_path)
+        if undo:
+            click.echo(f"reinstated {reinstate(db, target)} URL(s): the next crawl fetches them again")
+            return
+        if not reason:
+            raise BadInput("--reason is required: say why the document is withdrawn")
+        done = withdraw_document(db, FileStore(data_dir), target, reason)
+    click.echo(f"withdrew {len(done.urls)} URL(s) and {done.files} file(s); they will not be fetched again")
+
+
+@cli.command()
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 @click.option("--limit", default=10, show_default=True, help="How many runs to show.")

@@ -26,8 +26,9 @@ from parsers.document import sniff
 from pipelines.db import now
 from pipelines.files import FileStore
 from pipelines.progress import Progress
+from pipelines.withdraw import withdrawn_urls
 from scraper.entries import Due, Entry, ListingStats
-from scraper.http import Fetched, Fetcher
+from scraper.http import WITHDRAWN, Fetched, Fetcher
 from scraper.layouts import LAYOUTS
 from scraper.sources import Source
 
@@ -108,6 +109,7 @@ def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], ru
         })
 
     fetcher = Fetcher(transport=transport, archive=DbArchive(db, store), on_fetch=record)
+    fetcher.withdrawn = withdrawn_urls(db)
     for source in sources:
         fetcher.allow(source.allowed_hosts, source.requests_per_second)
     try:
@@ -140,6 +142,9 @@ def _crawl_source(db: sqlite_utils.Database, store: FileStore, fetcher: Fetcher,
                 counts.skipped += 1
                 progress.advance("skipped")
             for fetched in entry.documents:
+                if fetched.error == WITHDRAWN:
+                    counts.skipped += 1
+                    continue
                 outcome = save_document(db, store, entry, fetched)
                 setattr(counts, outcome, getattr(counts, outcome) + 1)
                 progress.advance(outcome)

@@ -16,6 +16,7 @@ from pipelines.crawl import CrawlCounts, crawl
 from pipelines.db import now, open_db
 from pipelines.files import FileStore
 from pipelines.index import build_disclosures
+from pipelines.lock import run_lock
 from pipelines.parse import ParseCounts, parse_pending
 from scraper.sources import Source
 
@@ -41,21 +42,23 @@ def run(db_path: str | Path, data_dir: str | Path, sources: list[Source], *, com
 
     Failures of single documents are recorded and the run goes on; only a failure of the
     whole run (the database or the disk) raises, after marking the run failed."""
-    db, store = open_db(db_path), FileStore(Path(data_dir))
-    with recorded_run(db, command, sources) as summary:
-        summary.crawl = crawl(db, store, sources, summary.run_id, transport=transport)
-        if command != "crawl":
-            summary.parse = parse_pending(db, store)
-            summary.disclosures = build_disclosures(db)
+    with run_lock(db_path):
+        db, store = open_db(db_path), FileStore(Path(data_dir))
+        with recorded_run(db, command, sources) as summary:
+            summary.crawl = crawl(db, store, sources, summary.run_id, transport=transport)
+            if command != "crawl":
+                summary.parse = parse_pending(db, store)
+                summary.disclosures = build_disclosures(db)
     return summary
 
 
 def parse_and_index(db_path: str | Path, data_dir: str | Path, *, reparse: bool = False) -> RunSummary:
     """`foilog parse`: parse what is pending (or everything), then rebuild the index."""
-    db, store = open_db(db_path), FileStore(Path(data_dir))
-    with recorded_run(db, "parse", []) as summary:
-        summary.parse = parse_pending(db, store, reparse=reparse)
-        summary.disclosures = build_disclosures(db)
+    with run_lock(db_path):
+        db, store = open_db(db_path), FileStore(Path(data_dir))
+        with recorded_run(db, "parse", []) as summary:
+            summary.parse = parse_pending(db, store, reparse=reparse)
+            summary.disclosures = build_disclosures(db)
     return summary
 
 
@@ -63,6 +66,8 @@ def parse_and_index(db_path: str | Path, data_dir: str | Path, *, reparse: bool 
 def recorded_run(db: sqlite_utils.Database, command: str, sources: list[Source]) -> Iterator[RunSummary]:
     """A crawl_runs row from start to finish: completed, or failed with the error."""
     started = time.monotonic()
+    # We hold the lock: a run still marked running was killed.
+    db.execute("update crawl_runs set status = 'interrupted' where status = 'running'")
     run_id = db.table("crawl_runs").insert({
         "started_at": now(), "status": "running", "command": command,
         "sources": json.dumps([s.name for s in sources])}).last_pk

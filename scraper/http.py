@@ -28,6 +28,7 @@ USER_AGENT = "foilog/0.1 (+https://github.com/foilog/foilog; archive of police F
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_BYTES = 50 * 1024 * 1024
 MAX_REDIRECTS = 5
+WITHDRAWN = "withdrawn from the archive"
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class Fetcher:
         self.sleep = sleep
         self.clock = clock
         self.allowed_hosts: set[str] = set()
+        self.withdrawn: set[str] = set()  # URLs withdrawn from the archive: never fetched again
         self._interval: dict[str, float] = {}
         self._next_at: dict[str, float] = {}
         self._robots: dict[str, Protego | None] = {}
@@ -114,6 +116,8 @@ class Fetcher:
 
     def get(self, url: str, *, conditional: bool = True) -> Fetched:
         """GET a URL politely; follow redirects within the allow-list; record the fetch."""
+        if url in self.withdrawn:
+            return Fetched(url=url, final_url=url, status=None, error=WITHDRAWN)
         started = time.monotonic()
         validators = self.archive.validators(url) if (conditional and self.archive) else None
         try:
