@@ -195,6 +195,34 @@ def demo(db_path: str, data_dir: str, port: int, no_serve: bool) -> None:
 
 
 @cli.command()
+@click.option("--cron", is_flag=True, help="A cron line instead of a systemd service and timer.")
+@click.option("--install", is_flag=True, help="Install it (systemd: write the units and start the timer).")
+@click.option("--unit-dir", type=click.Path(file_okay=False), help="Where to write the systemd units (and do not call systemctl).")
+@click.option("--sources", "sources_file", default=DEFAULT_SOURCES, show_default=True, help="Sources file (YAML).")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
+@click.option("--data-dir", default=DEFAULT_DATA, show_default=True, help="Where downloaded files are kept.")
+def schedule(cron: bool, install: bool, unit_dir: str | None, sources_file: str, db_path: str, data_dir: str) -> None:
+    """Print (or install) a nightly `foilog run`: a systemd timer, or a cron line."""
+    import os
+
+    from pipelines import schedule as plan
+
+    workdir = Path.cwd()
+    if cron:
+        line = plan.cron_line(workdir, sources_file, db_path, data_dir)
+        click.echo(plan.install_cron(line) if install else line)
+        return
+    units = plan.units(workdir, sources_file, db_path, data_dir)
+    if not install:
+        for name, text in units.items():
+            click.echo(f"# {name}\n{text}")
+        return
+    default = Path("/etc/systemd/system") if os.geteuid() == 0 else Path.home() / ".config" / "systemd" / "user"
+    for line in plan.install_units(Path(unit_dir) if unit_dir else default, units, enable=unit_dir is None):
+        click.echo(line)
+
+
+@cli.command()
 @click.argument("target")
 @click.option("--reason", default="", help="Why (recorded with the withdrawal; never the content).")
 @click.option("--undo", is_flag=True, help="Reverse an earlier withdrawal: the next crawl fetches it again.")
@@ -225,20 +253,28 @@ def withdraw(target: str, reason: str, undo: bool, db_path: str, data_dir: str) 
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 @click.option("--limit", default=10, show_default=True, help="How many runs to show.")
-def status(db_path: str, as_json: bool, limit: int) -> None:
-    """The last runs: when, how long, what was new, changed, failed."""
-    from pipelines.status import last_runs
+@click.option("--failed-runs", default=3, show_default=True, help="Runs in a row with no listing page fetched that make a source broken.")
+@click.option("--quiet-days", default=30, show_default=True, help="Days with no new entry that make a source look broken.")
+def status(db_path: str, as_json: bool, limit: int, failed_runs: int, quiet_days: int) -> None:
+    """The last runs and any source that looks broken (then the exit code is 1, so cron mails you)."""
+    from pipelines.status import last_runs, source_health
 
     if not Path(db_path).exists():
         raise BadInput(f"database not found: {db_path}")
     runs = last_runs(db_path, limit)
+    health = source_health(db_path, failed_runs=failed_runs, quiet_days=quiet_days)
+    broken = [h for h in health if not h["ok"]]
     if as_json:
-        click.echo(json.dumps({"runs": runs}, indent=1))
-        return
-    if not runs:
-        click.echo("no runs yet")
-    for r in runs:
-        click.echo(f"#{r['id']} {r['started_at']} {r['command'] or ''} {r['status']}: {r['duration_s'] or 0:.1f}s, "
-                   f"{r['pages'] or 0} pages, {r['new'] or 0} new, {r['changed'] or 0} changed, "
-                   f"{r['unchanged'] or 0} unchanged, {r['failed'] or 0} failed"
-                   + (f" - {r['error']}" if r["error"] else ""))
+        click.echo(json.dumps({"runs": runs, "sources": health, "ok": not broken}, indent=1))
+    else:
+        if not runs:
+            click.echo("no runs yet")
+        for r in runs:
+            click.echo(f"#{r['id']} {r['started_at']} {r['command'] or ''} {r['status']}: {r['duration_s'] or 0:.1f}s, "
+                       f"{r['pages'] or 0} pages, {r['new'] or 0} new, {r['changed'] or 0} changed, "
+                       f"{r['unchanged'] or 0} unchanged, {r['failed'] or 0} failed"
+                       + (f" - {r['error']}" if r["error"] else ""))
+        for h in health:
+            click.echo(f"source {h['source']}: " + ("ok" if h["ok"] else "BROKEN: " + "; ".join(h["problems"])))
+    if broken:
+        sys.exit(1)

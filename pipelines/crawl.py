@@ -116,7 +116,12 @@ def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], ru
         with Progress() as progress:
             for source in sources:
                 current[0] = source.name
+                before = (counts.new, counts.failed)
                 stats, found = _crawl_source(db, store, fetcher, source, counts, progress)
+                db.table("source_runs").upsert({
+                    "run_id": run_id, "source": source.name, "finished_at": now(), "pages": stats.pages,
+                    "pages_failed": stats.failed, "entries": found, "new": counts.new - before[0],
+                    "failed": counts.failed - before[1]}, pk=("run_id", "source"))
                 requests = sum(n for (name, _), n in statuses.items() if name == source.name)
                 problem = _source_problem(stats, found, statuses[(source.name, 403)], requests)
                 if problem:

@@ -17,6 +17,11 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "pages": int, "new": int, "changed": int, "unchanged": int, "duplicate": int, "failed": int, "skipped": int, "parsed": int,
         "parse_failed": int, "duration_s": float, "error": str,
     }, "id", []),
+    # Each source in each run: what the health checks of `foilog status` read.
+    "source_runs": ({
+        "run_id": int, "source": str, "finished_at": str, "pages": int, "pages_failed": int, "entries": int,
+        "new": int, "failed": int,
+    }, ("run_id", "source"), [("source",)]),
     "fetches": ({
         "id": int, "run_id": int, "source": str, "url": str, "final_url": str, "status": int, "etag": str,
         "last_modified": str, "sha256": str, "bytes": int, "fetched_at": str, "elapsed_ms": int, "error": str,

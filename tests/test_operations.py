@@ -65,3 +65,73 @@ def test_withdraw_forgets_a_document_everywhere_and_the_crawler_never_fetches_it
     assert foilog("run", *args).returncode == 0
     assert count(db, "select count(*) from disclosures where reference = '001310/19'") == 1
     assert foilog("withdraw", "999999/99", "--reason", "x", "--db", str(db)).returncode == 2
+
+
+def test_status_flags_a_listing_that_changed_shape_and_exits_non_zero(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from pipelines.mirror import serve_mirror
+    from tests.conftest import SAMPLE, write_sources
+
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLE / "site", site)
+    db = tmp_path / "f.db"
+    with serve_mirror(site) as origin:
+        args = ("--sources", str(write_sources(tmp_path / "s.yml", origin)), "--db", str(db), "--data-dir", str(tmp_path / "f"))
+        assert foilog("run", *args).returncode == 0
+        assert foilog("status", "--db", str(db)).returncode == 0
+        for page in (site / "services" / "freedom-information").rglob("*.html"):  # new markup: no links match
+            page.write_text(page.read_text().replace("<a href", "<span data-href"))
+        assert foilog("run", *args).returncode == 0
+    result = foilog("status", "--db", str(db))
+    assert result.returncode == 1
+    assert "source suffolk-drupal: BROKEN: its listing yields no entries now (7 before)" in result.stdout
+    assert "source norfolk-drupal: ok" in result.stdout
+    health = {h["source"]: h for h in json.loads(foilog("status", "--db", str(db), "--json").stdout)["sources"]}
+    assert not health["suffolk-drupal"]["ok"] and health["norfolk-platform"]["ok"]
+
+
+def test_status_flags_a_source_unreachable_for_runs_in_a_row_and_a_quiet_log(tmp_path: Path, mirror: str) -> None:
+    import yaml
+
+    db = tmp_path / "f.db"
+    sources = tmp_path / "s.yml"
+    host = mirror.split("//")[1]
+    sources.write_text(yaml.safe_dump({"sources": [
+        {"name": "gone", "force": "Norfolk", "layout": "drupal", "start_urls": [f"{mirror}/no-such-log/"],
+         "allowed_hosts": [host], "requests_per_second": 0}]}))
+    for run in range(3):
+        assert foilog("crawl", "--sources", str(sources), "--db", str(db), "--data-dir", str(tmp_path / "f")).returncode == 0
+        result = foilog("status", "--db", str(db))
+        assert result.returncode == (1 if run == 2 else 0), run
+    assert "source gone: BROKEN: its listing could not be fetched in the last 3 runs" in result.stdout
+    assert foilog("status", "--db", str(db), "--failed-runs", "4").returncode == 0
+
+
+def test_status_flags_no_new_entry_for_days(tmp_path: Path, sources_file: Path) -> None:
+    db = tmp_path / "f.db"
+    assert foilog("run", "--sources", str(sources_file), "--source", "norfolk-drupal", "--db", str(db),
+                  "--data-dir", str(tmp_path / "f")).returncode == 0
+    conn = sqlite3.connect(db)
+    conn.execute("update document_urls set first_seen_at = '2020-01-01T00:00:00+00:00'")
+    conn.commit()
+    result = foilog("status", "--db", str(db))
+    assert result.returncode == 1 and "no new entry for" in result.stdout and "2020-01-01" in result.stdout
+    assert foilog("status", "--db", str(db), "--quiet-days", "100000").returncode == 0
+
+
+def test_schedule_prints_and_installs_a_nightly_run(tmp_path: Path) -> None:
+    printed = foilog("schedule", cwd=tmp_path)
+    assert printed.returncode == 0
+    assert "# foilog.timer" in printed.stdout and "OnCalendar=*-*-* 02:30:00" in printed.stdout
+    exec_line = next(l for l in printed.stdout.splitlines() if l.startswith("ExecStart="))
+    assert f"run --sources {tmp_path}/sources.yml --db {tmp_path}/data/foilog.db" in exec_line
+    assert Path(exec_line.split("=", 1)[1].split()[0]).name in ("foilog", "python")
+    cron = foilog("schedule", "--cron", "--db", "x.db", cwd=tmp_path)
+    assert cron.stdout.startswith("30 2 * * * cd ") and f"--db {tmp_path}/x.db" in cron.stdout
+    units = tmp_path / "units"
+    installed = foilog("schedule", "--install", "--unit-dir", str(units), cwd=tmp_path)
+    assert installed.returncode == 0, installed.stderr
+    assert sorted(p.name for p in units.iterdir()) == ["foilog.service", "foilog.timer"]
+    assert "ExecStart=" in (units / "foilog.service").read_text()

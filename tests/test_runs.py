@@ -53,11 +53,15 @@ def test_by_default_a_second_run_fetches_only_listings_and_the_entries_due(tmp_p
     skipped, pages = conn.execute("select skipped, pages from crawl_runs where id = 2").fetchone()
     requests = conn.execute("select count(*) from fetches where run_id = 2 and url not like '%robots.txt'").fetchone()[0]
     document_requests = requests - pages
+    revisited = {u for (u,) in conn.execute("select u.entry_url from fetches f join document_urls u on u.url = f.url "
+                                            "where f.run_id = 2 and u.url = u.entry_url")}
     # Each entry is revisited on one night in 30: the rest are skipped without a request.
-    assert skipped + conn.execute("select count(distinct u.entry_url) from fetches f join document_urls u on u.url = f.url "
-                                  "where f.run_id = 2 and u.url = u.entry_url").fetchone()[0] == entries
+    assert skipped + len(revisited) == entries
     assert skipped > entries // 2
-    assert document_requests <= 2 * (entries - skipped)  # a revisited platform page brings its attachments
+    # A revisited entry's documents (a platform page and its attachments) are all re-checked; nothing else is.
+    marks = ",".join("?" * len(revisited))
+    wanted = conn.execute(f"select count(*) from document_urls where entry_url in ({marks})", list(revisited)).fetchone()[0]
+    assert document_requests == wanted
     assert conn.execute("select count(*) from document_urls where removed_at is not null").fetchone()[0] == 0
 
 
@@ -148,3 +152,30 @@ def test_a_file_that_is_not_a_database_fails_in_one_line(tmp_path: Path, sources
         assert result.returncode == 1, args
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("Error: database: "), result.stderr
+
+
+def test_each_known_entry_is_revisited_exactly_once_in_revalidate_days(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from pipelines.crawl import revisit_schedule
+    from pipelines.db import open_db
+
+    db = open_db(tmp_path / "f.db")
+    checked = "2026-11-20T00:00:00+00:00"
+    urls = [f"http://127.0.0.1:1/sites/norfolk/files/{i:06d}-24.pdf" for i in range(300)]
+    db.table("document_urls").insert_all({"url": u, "sha256": "ab" * 32, "last_checked_at": checked} for u in urls)
+    db.table("document_urls").insert({"url": "http://127.0.0.1:1/failed.pdf", "sha256": None, "error": "HTTP 503"})
+    start = dt.date(2026, 11, 21)
+    due_days = {u: [] for u in urls}
+    for offset in range(30):
+        due = revisit_schedule(db, 30, today=start + dt.timedelta(days=offset))
+        assert due("http://127.0.0.1:1/never-seen.pdf") and due("http://127.0.0.1:1/failed.pdf")
+        for u in urls:
+            if due(u):
+                due_days[u].append(offset)
+    assert all(len(days) == 1 for days in due_days.values())
+    per_night = [sum(1 for d in due_days.values() if d == [n]) for n in range(30)]
+    assert max(per_night) <= 25, per_night  # about 300/30 a night, never all at once
+    # Unchecked for longer than the period (missed runs): due at once.
+    assert revisit_schedule(db, 30, today=dt.date(2027, 1, 30))(urls[0])
+    assert revisit_schedule(db, 0)(urls[0])
