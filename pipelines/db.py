@@ -42,6 +42,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     }, "url", [("document_id",), ("entry_url",), ("source",)]),
     "document_versions": ({
         "id": int, "document_id": int, "url": str, "sha256": str, "fetched_at": str, "replaced_at": str,
+        "diff": str,  # the letter's text, earlier version against the one that replaced it
     }, "id", [("document_id",)]),
     # One parse per file content and parser version: a file is never parsed twice.
     "parses": ({
@@ -52,6 +53,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "published_date": str, "letter_date": str, "received_date": str, "correct_as_of": str,
         "year": int, "outcome": str, "exemption_sections": str, "exemption_codes": str,
         "question_count": int, "document_id": int, "first_seen_at": str, "updated_at": str,
+        "removed_at": str, "revised_at": str,
     }, "id", [("key",), ("reference",), ("force",), ("outcome",), ("year",), ("letter_date",)]),
     "questions": ({
         "id": int, "disclosure_id": int, "number": str, "position": int, "question": str, "answer": str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass, field
 
@@ -20,6 +21,8 @@ class _Entry:
     published_date: str | None = None
     first_seen_at: str = ""
     forces: set[str] = field(default_factory=set)
+    removed_at: dict[int, str | None] = field(default_factory=dict)  # document id -> when it left its listing
+    revised_at: str | None = None
     documents: dict[int, dict] = field(default_factory=dict)  # id -> row with parsed "letter"
 
 
@@ -39,6 +42,7 @@ def build_disclosures(db: sqlite_utils.Database) -> int:
         groups.setdefault(reference or f"url:{entry.url}", []).append(entry)
 
     with db.atomic():
+        record_revision_diffs(db)
         existing = {r["key"]: r["id"] for r in db.query("select key, id from disclosures")}
         for key, group in groups.items():
             _save_disclosure(db, key, group, existing.get(key))
@@ -48,10 +52,32 @@ def build_disclosures(db: sqlite_utils.Database) -> int:
     return len(groups)
 
 
+def record_revision_diffs(db: sqlite_utils.Database) -> None:
+    """For each kept earlier version, the difference of its letter text to the current one (once both are parsed)."""
+    rows = db.query("""
+        select v.id, old.result as old_result, new.result as new_result from document_versions v
+        join documents d on d.id = v.document_id
+        join parses old on old.sha256 = v.sha256 join parses new on new.sha256 = d.sha256
+        where v.diff is null""")
+    for row in list(rows):
+        before, after = _letter_text(row["old_result"]), _letter_text(row["new_result"])
+        diff = "\n".join(difflib.unified_diff(before, after, "earlier version", "revised version", lineterm="", n=1))
+        db.table("document_versions").update(row["id"], {"diff": diff or "(the letter's text is the same)"})
+
+
+def _letter_text(result: str | None) -> list[str]:
+    letter = json.loads(result) if result else {}
+    lines = []
+    for q in letter.get("questions", []):
+        lines += [f"Q{q['number']} {q['text']}", *(q["answer"] or "(answered as a whole)").splitlines()]
+    return lines + [f"outcome: {letter.get('outcome')}", "exemptions: " + ", ".join(e["code"] for e in letter.get("exemptions", []))]
+
+
 def _entries(db: sqlite_utils.Database) -> dict[str, _Entry]:
     rows = db.query("""
-        select d.id, d.kind, d.first_seen_at, d.fetched_at, d.sha256, p.result,
-               u.url, u.force, u.entry_url, u.title, u.listing_reference, u.published_date
+        select d.id, d.kind, d.first_seen_at, d.fetched_at, d.sha256, d.removed_at, p.result,
+               u.url, u.force, u.entry_url, u.title, u.listing_reference, u.published_date,
+               (select max(v.replaced_at) from document_versions v where v.document_id = d.id) as revised_at
         from documents d
         join document_urls u on u.document_id = d.id
         left join parses p on p.sha256 = d.sha256
@@ -70,6 +96,8 @@ def _entries(db: sqlite_utils.Database) -> dict[str, _Entry]:
             entry.forces.add(row["force"])
         letter = json.loads(row["result"]) if row["result"] else None
         entry.documents[row["id"]] = {**row, "letter": letter}
+        entry.removed_at[row["id"]] = row["removed_at"]
+        entry.revised_at = max(filter(None, [entry.revised_at, row["revised_at"]]), default=None)
     return entries
 
 
@@ -96,6 +124,7 @@ def _save_disclosure(db: sqlite_utils.Database, key: str, group: list[_Entry], d
     questions = letter.get("questions") or []
     citations = letter.get("exemptions") or []
     sections = sorted({f"s{c['section']}" for c in citations}, key=lambda s: (len(s), s))
+    removals = [at for e in group for at in e.removed_at.values()]
     row = {
         "key": key,
         "reference": reference,
@@ -114,6 +143,9 @@ def _save_disclosure(db: sqlite_utils.Database, key: str, group: list[_Entry], d
         "question_count": len(questions),
         "document_id": letter.get("document_id"),
         "first_seen_at": group[0].first_seen_at,
+        # Still searchable when it leaves the log, with the date it left (every document gone).
+        "removed_at": max(removals) if removals and all(removals) else None,
+        "revised_at": max(filter(None, (e.revised_at for e in group)), default=None),
         "updated_at": now(),
     }
     table = db.table("disclosures")

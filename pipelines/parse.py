@@ -89,6 +89,8 @@ def parse_job(job: tuple[str, str, str]) -> tuple[str, str | None, str | None]:
     try:
         with TimeLimit(FILE_TIMEOUT):
             return sha256, json.dumps(parse_document(data).to_json()), None
+    except TimedOut:
+        return sha256, None, f"took longer than {FILE_TIMEOUT}s to parse"
     except ParseError as exc:
         return sha256, None, str(exc)
     except Exception as exc:  # a parser bug on one file must not stop the run
@@ -96,8 +98,12 @@ def parse_job(job: tuple[str, str, str]) -> tuple[str, str | None, str | None]:
         return sha256, None, f"parser crashed: {type(exc).__name__}: {exc}"
 
 
+class TimedOut(BaseException):
+    """Not an Exception: pdfminer's own `except Exception` blocks must not swallow it."""
+
+
 class TimeLimit:
-    """Raise ParseError in the block after `seconds` (by SIGALRM, in a process's main thread)."""
+    """Raise TimedOut in the block after `seconds` (by SIGALRM, in a process's main thread)."""
 
     def __init__(self, seconds: int):
         self.seconds = seconds
@@ -115,5 +121,5 @@ class TimeLimit:
             signal.alarm(0)
 
     def _expire(self, signum: int, frame: object) -> None:
-        raise ParseError(f"took longer than {self.seconds}s to parse")
+        raise TimedOut()
 

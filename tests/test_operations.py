@@ -135,3 +135,40 @@ def test_schedule_prints_and_installs_a_nightly_run(tmp_path: Path) -> None:
     assert installed.returncode == 0, installed.stderr
     assert sorted(p.name for p in units.iterdir()) == ["foilog.service", "foilog.timer"]
     assert "ExecStart=" in (units / "foilog.service").read_text()
+
+
+def test_a_revised_letter_is_reparsed_with_its_difference_and_a_removed_one_stays_searchable(tmp_path: Path) -> None:
+    import dataclasses
+    import shutil
+
+    from pipelines.mirror import serve_mirror
+    from tests.conftest import SAMPLE, write_sources
+    from tools.letters import Item, letter_text, render_pdf
+    from tools.make_sample import LETTERS
+
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLE / "site", site)
+    db = tmp_path / "f.db"
+    with serve_mirror(site) as origin:
+        args = ("--sources", str(write_sources(tmp_path / "s.yml", origin, revalidate_days=0)), "--db", str(db),
+                "--data-dir", str(tmp_path / "f"))
+        assert foilog("run", *args).returncode == 0
+        dogs = next(s for s in LETTERS if s.reference == "002402/19")
+        revised = dataclasses.replace(dogs, items=(*dogs.items[:2], Item(dogs.items[2].question, "The cost was GBP 12,900.")))
+        (site / "sites/suffolk/files/002402-19_-_police_dogs.pdf").write_bytes(render_pdf(letter_text(revised)))
+        year = site / "about-us/our-data/disclosure-log/2020/index.html"
+        year.write_text("\n".join(l for l in year.read_text().splitlines() if "stop_and_search" not in l))
+        second = foilog("run", *args)
+        assert second.returncode == 0, second.stderr
+    conn = sqlite3.connect(db)
+    (revised_at, removed) = conn.execute("select revised_at, removed_at from disclosures where reference = '002402/19'").fetchone()
+    assert revised_at is not None and removed is None
+    answer = conn.execute("select answer from questions q join disclosures d on d.id = q.disclosure_id "
+                          "where d.reference = '002402/19' and q.number = '3'").fetchone()[0]
+    assert answer == "The cost was GBP 12,900."
+    (diff,) = conn.execute("select diff from document_versions").fetchone()
+    assert "-The cost of dog food in 2018 was GBP 11,450." in diff and "+The cost was GBP 12,900." in diff
+    (gone_id, gone_at) = conn.execute("select id, removed_at from disclosures where reference = '001530/20'").fetchone()
+    assert gone_at is not None
+    found = [r for (r,) in conn.execute("select rowid from disclosures_fts where disclosures_fts match 'officers Norwich'")]
+    assert found == [gone_id], "still searchable"
