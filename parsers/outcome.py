@@ -15,12 +15,14 @@ _NCND = re.compile(r"neither\s+confirm(?:s|ing)?\s+nor\s+den(?:y|ies)|\bNCND\b",
 _NOT_HELD = re.compile(
     r"\bno (?:relevant |recorded |such )?(?:information|data|records?|figures) (?:is |are |was |were )?(?:held|recorded|kept)|"
     r"\b(?:information|data|records?) (?:is|are|was|were) not (?:held|recorded|kept)|\bnot held\b|"
-    r"\b(?:does|do|did) not (?:hold|record|keep)\b|\bhold(?:s)? no (?:relevant |recorded )?(?:information|data|records?)",
+    r"\b(?:does|do|did) not (?:hold|record|keep)\b|\bhold(?:s)? no (?:relevant |recorded )?(?:information|data|records?)|"
+    r"\bhave no (?:relevant |recorded )?(?:information|data|records?)\b",
     re.I,
 )
 _REFUSED = re.compile(
     r"\bexempt(?:ion)?s?\b|refusal notice|\bwithheld\b|(?:has|have) (?:therefore )?not been (?:provided|disclosed|released)|"
-    r"\bwill not be (?:provided|disclosed|released)|\bunable to (?:provide|disclose|release)|"
+    r"\b(?:will not|cannot|can ?not|could not|would not) be (?:provided|disclosed|released)|"
+    r"\bunable to (?:provide|disclose|release)|"
     r"\bcost limit|appropriate limit|\bvexatious",
     re.I,
 )

@@ -16,7 +16,8 @@ FORCES = ("Norfolk", "Suffolk")
 # Patterns are searched in the whole URL. "follow" defaults to "under a start URL".
 DEFAULT_PATTERNS: dict[str, dict[str, str]] = {
     "platform": {
-        "detail": r"/foi-ai/{slug}/(?:[^/?#]+/)+\d{{4}}/[a-z]+(?:-\d{{4}})?/[^/?#]+/?$",
+        # .../<container>/<yyyy>/<month>/<slug>/, the month as "march", "march-2024" or "03"
+        "detail": r"/foi-ai/{slug}/(?:[^/?#]+/)+\d{{4}}/(?:[a-z]+(?:-\d{{4}})?|\d{{1,2}})/[^/?#]+/?$",
         "attachment": r"(?i)/SysSiteAssets/.+\.(?:pdf|xlsx?|docx?|csv|odt|ods)(?:[?#]|$)",
     },
     "drupal": {

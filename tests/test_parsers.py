@@ -189,3 +189,24 @@ def test_a_scan_without_tesseract_is_an_error_that_says_so(monkeypatch: pytest.M
     monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
     with pytest.raises(ParseError, match="needs OCR, but tesseract is not installed"):
         parse_document(scanned)
+
+
+@pytest.mark.parametrize(("answer", "result"), [
+    ("We have no information relevant to this question.", "not_held"),
+    ("The figures cannot be provided as they are exempt.", "refused"),
+    ("This information will not be disclosed.", "refused"),
+    ("The figures will be provided in the table below.", "disclosed"),
+])
+def test_more_answer_wordings(answer: str, result: str) -> None:
+    assert classify_answer(answer) == result
+
+
+def test_platform_detail_pages_with_a_numeric_month_are_found() -> None:
+    from scraper.sources import parse_source
+
+    source = parse_source({"name": "s", "force": "Suffolk", "layout": "platform",
+                           "start_urls": ["https://mirror.invalid/foi-ai/suffolk-constabulary/disclosure-log/"]}, "test")
+    base = "https://mirror.invalid/foi-ai/suffolk-constabulary/disclosure-log/2024/"
+    assert source.detail.search(base + "03/foi-001234-24-drones/")
+    assert source.detail.search(base + "march/foi-001234-24-drones/")
+    assert not source.detail.search(base + "03/") and not source.detail.search(base + "march/")
