@@ -117,7 +117,7 @@ def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], ru
             for source in sources:
                 current[0] = source.name
                 before = (counts.new, counts.failed)
-                stats, found = _crawl_source(db, store, fetcher, source, counts, progress)
+                stats, found = _crawl_source(db, store, fetcher, source, counts, progress, run_id)
                 db.table("source_runs").upsert({
                     "run_id": run_id, "source": source.name, "finished_at": now(), "pages": stats.pages,
                     "pages_failed": stats.failed, "entries": found, "new": counts.new - before[0],
@@ -133,8 +133,7 @@ def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], ru
 
 
 def _crawl_source(db: sqlite_utils.Database, store: FileStore, fetcher: Fetcher, source: Source,
-                  counts: CrawlCounts, progress: Progress) -> tuple[ListingStats, int]:
-    started = now()
+                  counts: CrawlCounts, progress: Progress, run_id: int) -> tuple[ListingStats, int]:
     stats = ListingStats()
     found = 0
     progress.start(source.name)
@@ -143,19 +142,19 @@ def _crawl_source(db: sqlite_utils.Database, store: FileStore, fetcher: Fetcher,
         found += 1
         with db.atomic():  # one transaction per entry: a kill loses at most the entry in hand
             if not entry.revisited:
-                touch_entry(db, entry)
+                touch_entry(db, entry, run_id)
                 counts.skipped += 1
                 progress.advance("skipped")
             for fetched in entry.documents:
                 if fetched.error == WITHDRAWN:
                     counts.skipped += 1
                     continue
-                outcome = save_document(db, store, entry, fetched)
+                outcome = save_document(db, store, entry, fetched, run_id)
                 setattr(counts, outcome, getattr(counts, outcome) + 1)
                 progress.advance(outcome)
     counts.pages += stats.pages
     if not stats.failed and found:
-        mark_removed(db, source.name, started)
+        mark_removed(db, source.name, run_id)
     progress.finish(f"{source.name}: {found} entries from {stats.pages} listing pages")
     return stats, found
 
@@ -172,14 +171,15 @@ def _source_problem(stats: ListingStats, found: int, forbidden: int, requests: i
     return "; ".join(parts) or None
 
 
-def touch_entry(db: sqlite_utils.Database, entry: Entry) -> None:
+def touch_entry(db: sqlite_utils.Database, entry: Entry, run_id: int) -> None:
     """A known entry still listed but not revisited: its URLs are seen, nothing is fetched."""
-    db.execute("update document_urls set last_seen_at = ?, removed_at = null where entry_url = ?", [now(), entry.url])
+    db.execute("update document_urls set last_seen_at = ?, last_seen_run = ?, removed_at = null where entry_url = ?",
+               [now(), run_id, entry.url])
     db.execute("""update documents set removed_at = null where removed_at is not null
                   and id in (select document_id from document_urls where entry_url = ?)""", [entry.url])
 
 
-def save_document(db: sqlite_utils.Database, store: FileStore, entry: Entry, fetched: Fetched) -> str:
+def save_document(db: sqlite_utils.Database, store: FileStore, entry: Entry, fetched: Fetched, run_id: int) -> str:
     """Store one fetched document; return new, changed, unchanged, duplicate or failed.
 
     Documents are one per content: the same bytes at a second URL (or on the other
@@ -194,7 +194,7 @@ def save_document(db: sqlite_utils.Database, store: FileStore, entry: Entry, fet
     listing = {"url": fetched.url, "source": entry.source, "force": entry.force, "entry_url": entry.url,
                "title": entry.title, "listing_reference": entry.reference, "published_date": entry.published_date,
                "link_text": entry.link_text, "size_note": entry.size_note,
-               "last_seen_at": at, "last_checked_at": at, "removed_at": None}
+               "last_seen_at": at, "last_seen_run": run_id, "last_checked_at": at, "removed_at": None}
     error = fetched.error or _content_problem(fetched)
     if error:
         log.warning("%s: %s", fetched.url, error)
@@ -245,12 +245,16 @@ def save_document(db: sqlite_utils.Database, store: FileStore, entry: Entry, fet
     return outcome
 
 
-def mark_removed(db: sqlite_utils.Database, source: str, since: str) -> None:
-    """Entries no longer listed by a source that was walked completely are marked removed, not deleted."""
+def mark_removed(db: sqlite_utils.Database, source: str, run_id: int) -> None:
+    """Entries no longer listed by a source that was walked completely are marked removed, not deleted.
+
+    "Not seen in this run" is decided by run id, not by time: two runs within one second
+    would otherwise see each other's entries as current.
+    """
     at = now()
     with db.atomic():
-        db.execute("update document_urls set removed_at = ? where source = ? and last_seen_at < ? and removed_at is null",
-                   [at, source, since])
+        db.execute("""update document_urls set removed_at = ? where source = ? and removed_at is null
+                      and (last_seen_run is null or last_seen_run != ?)""", [at, source, run_id])
         db.execute("""update documents set removed_at = ? where removed_at is null and id in (
             select document_id from document_urls group by document_id having count(removed_at) = count(*))""", [at])
 

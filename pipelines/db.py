@@ -37,6 +37,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "listing_reference": str, "published_date": str, "link_text": str, "size_note": str,
         "etag": str, "last_modified": str, "sha256": str, "first_seen_at": str,
         "last_seen_at": str,  # when a listing last linked it
+        "last_seen_run": int,  # and in which run
         "last_checked_at": str,  # when it was last fetched (200 or 304)
         "removed_at": str, "error": str,
     }, "url", [("document_id",), ("entry_url",), ("source",)]),
