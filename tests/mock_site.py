@@ -60,11 +60,11 @@ class FaultyHandler(MirrorHandler):
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
         self._status = 0
+        arrived = time.monotonic()  # when the request came, which is what a rate limit spaces
         try:
             self._serve(path)
         finally:
-            self.log.append(Request(time.monotonic(), self.path, self.headers.get("Host", ""), self._status,
-                                    dict(self.headers)))
+            self.log.append(Request(arrived, self.path, self.headers.get("Host", ""), self._status, dict(self.headers)))
 
     def _serve(self, path: str) -> None:
         if self.plan.delay:

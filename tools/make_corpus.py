@@ -275,8 +275,8 @@ class Composer:
         if how == "not_held":
             return [Block("p", rng.choice(NOT_HELD).replace("Norfolk Constabulary", who.replace("ies", "y")))], []
         if how == "s21":
-            url = ("https://www.norfolk.police.uk/foi-ai/norfolk-constabulary/disclosure-log/2023/march/"
-                   "foi-000456-23-previously-published-figures-for-this-request/")
+            url = ("https://www.police.uk/pu/your-area/norfolk-constabulary/performance/published-figures/"
+                   "previously-published-figures-for-this-request/")
             return [Block("p", "This information is published and reasonably accessible to you at the link below:"),
                     Block("p", url),
                     Block("p", "Under Section 21(1) of the Freedom of Information Act (2000), public authorities are not "
