@@ -140,3 +140,55 @@ def test_foilog_serve_answers_over_http(built: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_canned_search_ranks_highlights_and_explains_a_malformed_query(built: Path) -> None:
+    import asyncio
+
+    from pipelines.serve import make_datasette
+
+    ds = make_datasette(built / "foilog.db")
+
+    async def get(path: str):  # type: ignore[no-untyped-def]
+        return await ds.client.get(path)
+
+    found = [r["reference"] for r in asyncio.run(get("/foilog/search.json?q=cameras&_shape=objects")).json()["rows"]]
+    in_title = {r["reference"] for r in rows(built / "foilog.db", "select reference from disclosures where title like '%camera%'")}
+    # Responses with the word in their title rank above those with it only in questions or answers.
+    assert len(in_title) >= 2 and "001044/24" in found and "001044/24" not in in_title
+    assert set(found[: len(in_title)]) == in_title
+    page = asyncio.run(get("/foilog/search?q=drones")).text
+    assert "<mark>" in page and "\ue000" not in page
+    bad = asyncio.run(get("/foilog/search?q=%22unbalanced"))
+    assert bad.status_code == 400 and "unterminated string" in bad.text
+    refusals = asyncio.run(get("/foilog/refusals_by_exemption.json?_shape=objects")).json()["rows"]
+    assert {"code", "name", "force", "year", "responses"} <= set(refusals[0])
+    assert sum(r["responses"] for r in refusals if r["code"] == "s12") == 1
+    latest = asyncio.run(get("/foilog/latest.json?_shape=objects")).json()["rows"]
+    assert latest[0]["reference"] == "002431/24"
+    questions = asyncio.run(get("/foilog/question_search.json?words=dog+food&_shape=objects")).json()["rows"]
+    assert [q["reference"] for q in questions] == ["002402/19"]
+
+
+def test_text_from_a_scraped_document_is_escaped_in_every_page(built: Path, tmp_path: Path) -> None:
+    import asyncio
+    import shutil
+
+    from pipelines.serve import make_datasette
+
+    db = tmp_path / "foilog.db"
+    shutil.copy(built / "foilog.db", db)
+    conn = sqlite3.connect(db)
+    (target,) = conn.execute("select id from disclosures where reference = '002402/19'").fetchone()
+    evil = "<script>alert('x')</script> dogs"
+    conn.execute("update disclosures set title = ? where id = ?", (evil, target))
+    conn.execute("update disclosures_fts set title = ? where rowid = ?", (evil, target))
+    conn.execute("update questions set answer = ? where disclosure_id = ?", (evil, target))
+    conn.commit()
+    conn.close()
+    ds = make_datasette(db)
+    for path in ("/foilog/disclosures", f"/foilog/disclosures/{target}", "/foilog/search?q=dogs",
+                 "/foilog/questions", "/foilog/question_search?words=dogs"):
+        html = asyncio.run(ds.client.get(path)).text
+        assert "<script>alert(" not in html, path
+        assert "&lt;script&gt;alert(" in html, path
