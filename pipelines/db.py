@@ -82,6 +82,17 @@ FTS = """CREATE VIRTUAL TABLE IF NOT EXISTS disclosures_fts
 USING fts5(title, questions, answers, tokenize = 'porter unicode61 remove_diacritics 2')"""
 
 
+# Views people query often, kept as data like the tables.
+VIEWS = {
+    "exemption_citations": """select d.id as disclosure_id, d.reference, d.title, d.force, d.year, d.outcome,
+        e.code, e.cited_as, x.name, x.kind, x.url as legislation_url, e.questions
+        from disclosure_exemptions e join disclosures d on d.id = e.disclosure_id join exemptions x on x.code = e.code""",
+    "question_answers": """select d.id as disclosure_id, d.reference, d.title, d.force, d.year, d.outcome,
+        q.number, q.question, q.answer
+        from questions q join disclosures d on d.id = q.disclosure_id""",
+}
+
+
 def now() -> str:
     """A UTC timestamp for *_at columns."""
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
@@ -115,6 +126,8 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
         for index in UNIQUE_INDEXES.get(name, []):
             table.create_index(index, unique=True, if_not_exists=True)
     db.execute(FTS)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql, replace=True)
     db.table("exemptions").upsert_all(
         ({"code": f"s{section}", "section": section, "name": name, "kind": kind,
           "url": LEGISLATION_URL.format(section=section)} for section, (name, kind) in CATALOGUE.items()),

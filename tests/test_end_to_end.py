@@ -192,3 +192,47 @@ def test_text_from_a_scraped_document_is_escaped_in_every_page(built: Path, tmp_
         html = asyncio.run(ds.client.get(path)).text
         assert "<script>alert(" not in html, path
         assert "&lt;script&gt;alert(" in html, path
+
+
+def test_atom_feeds_for_new_responses_and_for_any_search(built: Path, expected: list[dict]) -> None:
+    import asyncio
+    import xml.etree.ElementTree as ET
+
+    from pipelines.serve import make_datasette
+
+    ds = make_datasette(built / "foilog.db")
+    atom = "{http://www.w3.org/2005/Atom}"
+    latest = asyncio.run(ds.client.get("/foilog/feed_latest.atom"))
+    assert latest.status_code == 200 and latest.headers["content-type"].startswith(("application/atom+xml", "application/xml"))
+    entries = ET.fromstring(latest.text).findall(f"{atom}entry")
+    assert len(entries) == len(expected)
+    search = asyncio.run(ds.client.get("/foilog/feed_search.atom?q=%22dog+food%22"))
+    (entry,) = ET.fromstring(search.text).findall(f"{atom}entry")
+    assert entry.find(f"{atom}title").text == "FOI 002402/19: Police dogs"
+
+
+def test_table_search_takes_phrases_prefixes_and_columns_and_explains_bad_syntax(built: Path) -> None:
+    import asyncio
+
+    from pipelines.serve import make_datasette
+
+    ds = make_datasette(built / "foilog.db")
+
+    def refs(query: str) -> set[str]:
+        response = asyncio.run(ds.client.get(f"/foilog/disclosures.json?_search={query}&_shape=objects"))
+        assert response.status_code == 200, response.text
+        return {r["reference"] for r in response.json()["rows"]}
+
+    assert refs("%22dog+food%22") == {"002402/19"}
+    assert "002402/19" in refs("dog*") and refs("title:dogs") == {"002402/19"}
+    bad = asyncio.run(ds.client.get("/foilog/disclosures.json?_search=%22unbalanced"))
+    assert bad.status_code == 400 and bad.json()["error"] == "unterminated string"
+
+
+def test_views_join_citations_and_questions_to_their_responses(built: Path, expected: list[dict]) -> None:
+    db = built / "foilog.db"
+    citations = rows(db, "select reference, cited_as, name, kind, legislation_url from exemption_citations")
+    assert len(citations) == sum(len(e["exemptions"]) for e in expected)
+    s12 = next(c for c in citations if c["cited_as"].startswith("s12"))
+    assert s12["kind"] == "procedural" and s12["legislation_url"].endswith("/section/12")
+    assert len(rows(db, "select * from question_answers")) == sum(e["question_count"] for e in expected)
