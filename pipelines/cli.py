@@ -243,9 +243,7 @@ def withdraw(target: str, reason: str, undo: bool, db_path: str, data_dir: str) 
         if undo:
             click.echo(f"reinstated {reinstate(db, target)} URL(s): the next crawl fetches them again")
             return
-        if not reason:
-            raise BadInput("--reason is required: say why the document is withdrawn")
-        done = withdraw_document(db, FileStore(data_dir), target, reason)
+        done = withdraw_document(db, FileStore(data_dir), target, reason or "no reason given")
     click.echo(f"withdrew {len(done.urls)} URL(s) and {done.files} file(s); they will not be fetched again")
 
 
