@@ -123,9 +123,9 @@ def parse_source(item: object, where: str) -> Source:
 
 
 def host_allowed(url: str, allowed_hosts: tuple[str, ...] | set[str]) -> bool:
-    """Whether a URL's host (or host:port) is on the allow-list."""
+    """Whether a URL's host is on the allow-list: "host:port" allows that port, a bare "host" any port."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return False
     netloc = parts.netloc.lower().rsplit("@", 1)[-1]
-    return netloc in allowed_hosts or (parts.port is None and parts.hostname.lower() in allowed_hosts)
+    return netloc in allowed_hosts or parts.hostname.lower() in allowed_hosts

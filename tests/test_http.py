@@ -155,3 +155,14 @@ def test_conditional_requests_send_validators_and_a_304_reuses_the_archive() -> 
 def test_every_transient_status_is_retried(status: int) -> None:
     server = Server({"/a": [httpx.Response(status), httpx.Response(200, text="ok")]})
     assert fetcher(server, []).get("https://log.test/a").ok
+
+
+def test_the_allow_list_takes_host_or_host_and_port() -> None:
+    from scraper.sources import host_allowed
+
+    assert host_allowed("http://127.0.0.1:8123/x", {"127.0.0.1:8123"})
+    assert not host_allowed("http://127.0.0.1:9999/x", {"127.0.0.1:8123"})
+    assert host_allowed("http://127.0.0.1:9999/x", {"127.0.0.1"}), "a bare host allows any port"
+    assert host_allowed("https://log.test/a", {"log.test"})
+    assert not host_allowed("https://evil.test/a", {"log.test"})
+    assert not host_allowed("ftp://log.test/a", {"log.test"})
