@@ -74,11 +74,6 @@ class ListingStats:
         self.failed += 1
         self.errors = (self.errors or []) + [f"{url}: {error}"]
 
-    @property
-    def broken(self) -> bool:
-        """No listing page could be read at all: the source is down or blocked."""
-        return self.failed > 0 and self.failed == self.pages
-
 
 def walk_listings(fetcher: Fetcher, source: Source, stats: ListingStats) -> Iterator[Link]:
     """Breadth-first over the listing pages of a source; yield each target link once.

@@ -13,17 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 
-from pipelines.mirror import mirror_sources
-from tests.conftest import ROOT, foilog
+from tests.conftest import ROOT, foilog, write_sources
 from tests.mock_site import MockSite, mock_site
 
 
 def sources(tmp: Path, site: MockSite, **settings: object) -> Path:
-    path = tmp / "sources.yml"
-    path.write_text(yaml.safe_dump({"sources": [{**s, **settings} for s in mirror_sources(site.origin)]}))
-    return path
+    return write_sources(tmp / "sources.yml", site.origin, **settings)
 
 
 def crawl(tmp: Path, site: MockSite, *extra: str, **settings: object) -> subprocess.CompletedProcess[str]:
