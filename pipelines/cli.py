@@ -155,14 +155,18 @@ def evaluate(folder: str, as_json: bool, verbose: bool) -> None:
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-def serve(db_path: str, host: str, port: int) -> None:
-    """Serve the database with Datasette and metadata.yml."""
+@click.option("--immutable", is_flag=True, help="A published copy that nothing writes to: opened immutable, not just read-only.")
+def serve(db_path: str, host: str, port: int, immutable: bool) -> None:
+    """Serve the database read-only with Datasette, metadata.yml and foilog's templates."""
+    from pipelines.db import open_db
     from pipelines.serve import serve as serve_datasette
 
     if not Path(db_path).exists():
         raise BadInput(f"database not found: {db_path} (run 'foilog run' or 'foilog demo' first)")
+    if not immutable:
+        open_db(db_path).close()  # an older database gains this version's columns before pages ask for them
     click.echo(f"Serving {db_path} at http://{host}:{port}/")
-    serve_datasette(db_path, host, port)
+    serve_datasette(db_path, host, port, immutable=immutable)
 
 
 @cli.command()

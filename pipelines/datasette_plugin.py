@@ -1,11 +1,16 @@
-"""foilog's Datasette plugin: search snippets shown with their matches highlighted, safely.
+"""foilog's Datasette plugin: highlighted snippets, links to responses, and the disclosure page's data.
 
-The search query marks matches with two private-use characters (U+E000, U+E001) that no
-letter contains; here every cell is escaped first and only then are those marks turned
-into <mark> tags, so text from a scraped document can never inject markup.
+Search queries mark matches with two private-use characters (U+E000, U+E001) that no letter
+contains; every cell is escaped first and only then are those marks turned into <mark>
+tags, so text from a scraped document can never inject markup. Templates are autoescaped
+by Datasette, and only http(s) URLs ever become links.
 """
 
 from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
 
 from datasette import hookimpl
 from markupsafe import Markup, escape
@@ -13,8 +18,86 @@ from markupsafe import Markup, escape
 OPEN, CLOSE = "\ue000", "\ue001"
 
 
+# Facets re-read the rows a search matched once per facet; memory-mapped reads spare a
+# copy of every page each time (address space, not memory).
+PRAGMAS = ("PRAGMA mmap_size = 1073741824",)
+
+
 @hookimpl
-def render_cell(value: object) -> Markup | None:
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+
+
+@hookimpl
+def render_cell(row: Any, value: object, column: str, table: str | None, database: str, datasette: Any) -> Markup | None:
     if isinstance(value, str) and OPEN in value:
         return Markup(str(escape(value)).replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))
+    # In a query's results, a response's reference links to its page when the query selected its id.
+    if table is None and column == "reference" and value and "id" in row.keys() and isinstance(row["id"], int):
+        href = datasette.urls.row(database, "disclosures", str(row["id"]))
+        return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
     return None
+
+
+SECTION_FACETS = ("exemption_sections", "code")  # facets whose values are sections of the Act (s31)
+
+
+@hookimpl
+def extra_template_vars(view_name: str, table: str | None, database: str | None, request: Any, datasette: Any) -> Any:
+    if view_name == "table" and database:
+        async def section_names() -> dict[str, Any]:
+            names = {r["code"]: r["name"] for r in (await datasette.get_database(database).execute(
+                "select code, name from exemptions")).rows}
+
+            def section_name(facet: str, value: object) -> str:
+                name = names.get(value) if facet in SECTION_FACETS else None
+                return f" {name}" if name else ""
+            return {"section_name": section_name}
+
+        return section_names
+    if view_name != "row" or table != "disclosures" or request is None:
+        return None
+
+    async def disclosure_page() -> dict[str, Any]:
+        return await _disclosure(datasette.get_database(database), request.url_vars["pks"])
+
+    return disclosure_page
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it may be a link (http or https), else None."""
+    return url if url and url.split(":", 1)[0].lower() in ("http", "https") else None
+
+
+async def _disclosure(db: Any, pk: str) -> dict[str, Any]:
+    """Everything the disclosure page shows beside the row itself."""
+    async def rows(sql: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in (await db.execute(sql, [pk])).rows]
+
+    found = await rows("select * from disclosures where id = ?")
+    if not found:
+        return {}
+    questions = await rows("select number, question, answer from questions where disclosure_id = ? order by position")
+    citations = await rows("""
+        select e.code, e.cited_as, e.questions, x.name, x.kind, x.url from disclosure_exemptions e
+        left join exemptions x on x.code = e.code where e.disclosure_id = ?
+        order by length(e.code), e.code, e.cited_as""")
+    for citation in citations:
+        citation["questions"] = json.loads(citation["questions"] or "[]")
+        citation["url"] = safe_url(citation["url"])
+    documents = await rows("""
+        select id, kind, content_type, bytes, sha256, first_seen_at, fetched_at, status, error, removed_at
+        from documents where disclosure_id = ? order by id""")
+    links = await rows("""
+        select u.document_id, u.url, u.source, u.force, u.entry_url, u.last_seen_at, u.removed_at from document_urls u
+        join documents d on d.id = u.document_id where d.disclosure_id = ? order by u.first_seen_at, u.url""")
+    versions = await rows("""
+        select v.document_id, v.sha256, v.fetched_at, v.replaced_at, v.diff from document_versions v
+        join documents d on d.id = v.document_id where d.disclosure_id = ? order by v.replaced_at""")
+    for document in documents:
+        document["urls"] = [{**u, "href": safe_url(u["url"])} for u in links if u["document_id"] == document["id"]]
+        document["versions"] = [v for v in versions if v["document_id"] == document["id"]]
+    disclosure = found[0]
+    disclosure["href"] = safe_url(disclosure["url"])
+    return {"disclosure": disclosure, "questions": questions, "citations": citations, "documents": documents}

@@ -1,4 +1,4 @@
-"""Datasette over the database, configured by metadata.yml."""
+"""Datasette over the database, configured by metadata.yml and the templates beside it."""
 
 from __future__ import annotations
 
@@ -6,32 +6,42 @@ from pathlib import Path
 
 import yaml
 from datasette.app import Datasette
+from datasette.database import Database
 
-METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
+ROOT = Path(__file__).resolve().parent.parent
+METADATA = ROOT / "metadata.yml"
+TEMPLATES = ROOT / "templates"
+NAME = "foilog"  # the database's name in every URL and in metadata.yml, whatever the file is called
+
+# Chosen for a log of a few hundred thousand responses on a small machine (see
+# benchmarks/search.py): a search with every default facet must finish, and a runaway
+# query must not hold one of the three SQL threads for long.
 SETTINGS = {
     "sql_time_limit_ms": 3000,
-    "facet_time_limit_ms": 1000,
+    "facet_time_limit_ms": 1500,  # a facet over 30% of 200,000 rows takes ~100 ms; leave room
     "suggest_facets": False,  # suggestions cost a query per column on every table page
     "default_page_size": 50,
     "allow_download": False,
+    "cache_size_kb": 65536,  # SQLite's default 2 MB cache rereads the disclosures table on every facet
 }
 
 
-def make_datasette(db_path: str | Path) -> Datasette:
-    """A Datasette for one database file, opened read-only, with foilog's metadata.
+def make_datasette(db_path: str | Path, settings: dict | None = None, immutable: bool = False) -> Datasette:
+    """A Datasette for one database file with foilog's metadata, templates and plugin.
 
-    The metadata names the database "foilog"; a file with another name gets the same.
+    The file is opened read-only (`mode=ro`), so the nightly crawl can write to it while it
+    is served; `immutable` opens a published copy that never changes with `immutable=1`,
+    which lets SQLite skip locking altogether.
     """
-    db_path = Path(db_path)
-    metadata = yaml.safe_load(METADATA.read_text()) if METADATA.exists() else {}
-    databases = metadata.get("databases", {})
-    if "foilog" in databases and db_path.stem != "foilog":
-        databases[db_path.stem] = databases.pop("foilog")
-    return Datasette(files=[str(db_path)], metadata=metadata, settings=SETTINGS)
+    metadata = yaml.safe_load(METADATA.read_text())
+    ds = Datasette(metadata=metadata, settings={**SETTINGS, **(settings or {})}, template_dir=str(TEMPLATES))
+    ds.remove_database("_memory")  # Datasette adds one when started without files
+    ds.add_database(Database(ds, path=str(Path(db_path).resolve()), is_mutable=not immutable), name=NAME)
+    return ds
 
 
-def serve(db_path: str | Path, host: str, port: int) -> None:
+def serve(db_path: str | Path, host: str, port: int, immutable: bool = False) -> None:
     """Serve until interrupted."""
     import uvicorn
 
-    uvicorn.run(make_datasette(db_path).app(), host=host, port=port, log_level="warning")
+    uvicorn.run(make_datasette(db_path, immutable=immutable).app(), host=host, port=port, log_level="warning")

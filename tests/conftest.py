@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +50,26 @@ def write_sources(path: Path, origin: str, **settings: object) -> Path:
     """A sources file for both forces' logs on a local mirror, with extra settings on every source."""
     path.write_text(yaml.safe_dump({"sources": [{**s, **settings} for s in mirror_sources(origin)]}, sort_keys=False))
     return path
+
+
+def rows(db: Path, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, mirror: str) -> Path:
+    """`foilog run` over the bundled mirror: a folder with foilog.db and the file archive. Read, never change it."""
+    tmp = tmp_path_factory.mktemp("built")
+    result = foilog("run", "--sources", str(write_sources(tmp / "sources.yml", mirror)), "--db", str(tmp / "foilog.db"),
+                    "--data-dir", str(tmp / "files"))
+    assert result.returncode == 0, result.stderr
+    assert "18 disclosures" in result.stdout
+    return tmp
 
 
 @pytest.fixture

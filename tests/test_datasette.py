@@ -1,0 +1,270 @@
+"""Datasette over a built database: search, facets, canned queries, feeds, the disclosure page, safety."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import ROOT, free_port, rows
+
+
+def test_datasette_search_and_facets(built: Path, expected: list[dict]) -> None:
+    from pipelines.serve import make_datasette
+
+    ds = make_datasette(built / "foilog.db")
+
+    async def get(path: str) -> dict:
+        response = await ds.client.get(path)
+        assert response.status_code == 200, response.text[:300]
+        return response.json()
+
+    import asyncio
+
+    found = asyncio.run(get("/foilog/disclosures.json?_search=dog+food&_shape=objects"))
+    assert [r["reference"] for r in found["rows"]] == ["002402/19"]
+    facets = asyncio.run(get("/foilog/disclosures.json?_extra=facet_results&_size=0"))["facet_results"]
+    outcome_counts = {r["value"]: r["count"] for r in facets["outcome"]["results"]}
+    want: dict[str, int] = {}
+    for e in expected:
+        want[e["outcome"]] = want.get(e["outcome"], 0) + 1
+    assert outcome_counts == want
+    assert len(want) == 5, "the sample holds all five outcomes"
+    sections = {r["value"]: r["count"] for r in facets["exemption_sections"]["results"]}
+    assert sections["s31"] == sum(any(c.startswith("s31") for c in e["exemptions"]) for e in expected)
+
+
+def test_foilog_serve_answers_over_http(built: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines", "serve", "--db", str(built / "foilog.db"),
+                             "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/foilog/disclosures.json?_search=taser&_shape=objects")
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+                assert time.monotonic() < deadline, "foilog serve did not start"
+                time.sleep(0.2)
+        assert response.status_code == 200
+        assert [r["reference"] for r in response.json()["rows"]] == ["000345/22"]
+        home = httpx.get(f"http://127.0.0.1:{port}/")
+        assert "Norfolk and Suffolk" in home.text and "Open Government Licence" in home.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_canned_search_ranks_highlights_and_explains_a_malformed_query(built: Path) -> None:
+    import asyncio
+
+    from pipelines.serve import make_datasette
+
+    ds = make_datasette(built / "foilog.db")
+
+    async def get(path: str):  # type: ignore[no-untyped-def]
+        return await ds.client.get(path)
+
+    found = [r["reference"] for r in asyncio.run(get("/foilog/search.json?q=cameras&_shape=objects")).json()["rows"]]
+    in_title = {r["reference"] for r in rows(built / "foilog.db", "select reference from disclosures where title like '%camera%'")}
+    # Responses with the word in their title rank above those with it only in questions or answers.
+    assert len(in_title) >= 2 and "001044/24" in found and "001044/24" not in in_title
+    assert set(found[: len(in_title)]) == in_title
+    page = asyncio.run(get("/foilog/search?q=drones")).text
+    assert "<mark>" in page and "\ue000" not in page
+    bad = asyncio.run(get("/foilog/search?q=%22unbalanced"))
+    assert bad.status_code == 400 and "unterminated string" in bad.text
+    refusals = asyncio.run(get("/foilog/refusals_by_exemption.json?_shape=objects")).json()["rows"]
+    assert {"code", "name", "force", "year", "responses"} <= set(refusals[0])
+    assert sum(r["responses"] for r in refusals if r["code"] == "s12") == 1
+    latest = asyncio.run(get("/foilog/latest.json?_shape=objects")).json()["rows"]
+    assert latest[0]["reference"] == "002431/24"
+    questions = asyncio.run(get("/foilog/question_search.json?words=dog+food&_shape=objects")).json()["rows"]
+    assert [q["reference"] for q in questions] == ["002402/19"]
+
+
+def test_text_from_a_scraped_document_is_escaped_in_every_page(built: Path, tmp_path: Path) -> None:
+    import asyncio
+    import shutil
+
+    from pipelines.serve import make_datasette
+
+    db = tmp_path / "foilog.db"
+    shutil.copy(built / "foilog.db", db)
+    conn = sqlite3.connect(db)
+    (target,) = conn.execute("select id from disclosures where reference = '002402/19'").fetchone()
+    evil = "<script>alert('x')</script> dogs"
+    conn.execute("update disclosures set title = ? where id = ?", (evil, target))
+    conn.execute("update disclosures_fts set title = ? where rowid = ?", (evil, target))
+    conn.execute("update questions set answer = ? where disclosure_id = ?", (evil, target))
+    conn.commit()
+    conn.close()
+    ds = make_datasette(db)
+    for path in ("/foilog/disclosures", f"/foilog/disclosures/{target}", "/foilog/search?q=dogs",
+                 "/foilog/questions", "/foilog/question_search?words=dogs"):
+        html = asyncio.run(ds.client.get(path)).text
+        assert "<script>alert(" not in html, path
+        assert "&lt;script&gt;alert(" in html, path
+
+
+def test_atom_feeds_for_new_responses_and_for_any_search(built: Path, expected: list[dict]) -> None:
+    import asyncio
+    import xml.etree.ElementTree as ET
+
+    from pipelines.serve import make_datasette
+
+    ds = make_datasette(built / "foilog.db")
+    atom = "{http://www.w3.org/2005/Atom}"
+    latest = asyncio.run(ds.client.get("/foilog/feed_latest.atom"))
+    assert latest.status_code == 200 and latest.headers["content-type"].startswith(("application/atom+xml", "application/xml"))
+    entries = ET.fromstring(latest.text).findall(f"{atom}entry")
+    assert len(entries) == len(expected)
+    search = asyncio.run(ds.client.get("/foilog/feed_search.atom?q=%22dog+food%22"))
+    (entry,) = ET.fromstring(search.text).findall(f"{atom}entry")
+    assert entry.find(f"{atom}title").text == "FOI 002402/19: Police dogs"
+
+
+def test_table_search_takes_phrases_prefixes_and_columns_and_explains_bad_syntax(built: Path) -> None:
+    import asyncio
+
+    from pipelines.serve import make_datasette
+
+    ds = make_datasette(built / "foilog.db")
+
+    def refs(query: str) -> set[str]:
+        response = asyncio.run(ds.client.get(f"/foilog/disclosures.json?_search={query}&_shape=objects"))
+        assert response.status_code == 200, response.text
+        return {r["reference"] for r in response.json()["rows"]}
+
+    assert refs("%22dog+food%22") == {"002402/19"}
+    assert "002402/19" in refs("dog*") and refs("title:dogs") == {"002402/19"}
+    bad = asyncio.run(ds.client.get("/foilog/disclosures.json?_search=%22unbalanced"))
+    assert bad.status_code == 400 and bad.json()["error"] == "unterminated string"
+
+
+def page(ds, path: str) -> httpx.Response:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    return asyncio.run(ds.client.get(path))
+
+
+def test_disclosure_page_shows_each_question_with_its_answer_the_exemptions_and_provenance(built: Path, expected: list[dict]) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from pipelines.serve import make_datasette
+
+    db = built / "foilog.db"
+    joint = next(e for e in expected if len(e["sources"]) == 2 and e["exemptions"])
+    (disclosure,) = rows(db, "select * from disclosures where reference = ?", (joint["reference"],))
+    response = page(make_datasette(db), f"/foilog/disclosures/{disclosure['id']}")
+    assert response.status_code == 200
+    html = LexborHTMLParser(response.text)
+    article = html.css_first("article.disclosure")
+    assert article is not None, "the disclosure template was not used"
+    assert joint["reference"] in html.css_first("title").text() and joint["title"] in article.css_first("h1").text()
+    questions = rows(db, "select question, answer from questions where disclosure_id = ? order by position", (disclosure["id"],))
+    shown = [(s.css_first(".question").text(), s.css_first(".answer").text()) for s in article.css("section.qa")]
+    assert len(shown) == joint["question_count"] == len(questions)
+    for (question, answer), row in zip(shown, questions):
+        assert question == row["question"]
+        assert answer == (row["answer"] or "Answered with the request as a whole (see the letter).")
+    citations = {li.css_first("strong").text(): li for li in article.css("ul.citations li")}
+    assert sorted(citations) == sorted(joint["exemptions"])
+    for cited_as, li in citations.items():
+        (exemption,) = rows(db, "select name, url from exemptions where code = ?", (cited_as.split("(")[0],))
+        link = li.css_first("a")
+        assert link.text() == exemption["name"] and link.attributes["href"] == exemption["url"]
+    assert article.css_first("a.source").attributes["href"] == disclosure["url"]
+    links = {a.attributes["href"] for a in article.css("a.document-link")}
+    assert {u.split("/", 3)[-1] for u in links} >= {u.lstrip("/") for u in joint["urls"]}
+    (document,) = rows(db, "select sha256, fetched_at from documents where id = ?", (disclosure["document_id"],))
+    assert document["sha256"] in article.text() and document["fetched_at"] in article.text()
+    assert not article.css(".mark"), "neither removed nor revised"
+
+
+def test_disclosure_page_marks_removed_and_revised_responses_and_links_only_to_web_addresses(built: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from selectolax.lexbor import LexborHTMLParser
+
+    from pipelines.serve import make_datasette
+
+    db = tmp_path / "foilog.db"
+    shutil.copy(built / "foilog.db", db)
+    with sqlite3.connect(db) as conn:
+        (target,) = conn.execute("select id from disclosures order by id limit 1").fetchone()
+        conn.execute("update disclosures set removed_at = '2026-02-03T04:05:06+00:00', revised_at = '2026-01-02T00:00:00+00:00',"
+                     " url = 'javascript:alert(1)' where id = ?", (target,))
+    article = LexborHTMLParser(page(make_datasette(db), f"/foilog/disclosures/{target}").text).css_first("article")
+    marks = [m.text() for m in article.css(".mark")]
+    assert any("Removed" in m and "2026-02-03" in m for m in marks) and any("Revised on 2026-01-02" in m for m in marks)
+    assert all(not a.attributes.get("href", "").startswith("javascript") for a in article.css("a"))
+    assert "javascript:alert(1)" in article.text(), "shown as text"
+
+
+def test_every_table_and_column_people_see_has_a_description(built: Path) -> None:
+    from pipelines.serve import make_datasette
+
+    ds = make_datasette(built / "foilog.db")
+    listing = page(ds, "/foilog.json").json()
+    visible = [t["name"] for t in listing["tables"] if not t["hidden"]] + [v["name"] for v in listing["views"]]
+    assert {"disclosures", "questions", "exemptions", "exemption_citations", "question_answers"} <= set(visible)
+    undescribed = []
+    for name in visible:
+        meta = ds.table_metadata("foilog", name)
+        if not meta.get("description"):
+            undescribed.append(name)
+        columns = page(ds, f"/foilog/{name}.json?_size=0").json()["columns"]
+        undescribed += [f"{name}.{c}" for c in columns if not meta.get("columns", {}).get(c)]
+    assert undescribed == []
+    assert ds.table_metadata("foilog", "exemptions")["label_column"] == "name"
+
+
+def test_served_read_only_with_no_way_to_write(built: Path, tmp_path: Path) -> None:
+    import asyncio
+    import hashlib
+    import shutil
+
+    import pytest
+
+    from pipelines.serve import make_datasette
+
+    db = tmp_path / "foilog.db"
+    shutil.copy(built / "foilog.db", db)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    for immutable in (False, True):
+        ds = make_datasette(db, immutable=immutable)
+        database = ds.get_database("foilog")
+        assert database.is_mutable is not immutable
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            asyncio.run(database.execute("delete from disclosures"))
+        refused = page(ds, "/foilog.json?sql=delete+from+disclosures")
+        assert refused.status_code == 400 and "Statement must be a SELECT" in refused.text
+        assert page(ds, "/foilog/disclosures.json?_search=drones").status_code == 200
+        plugins = {p["name"] for p in page(ds, "/-/plugins.json").json()}
+        assert plugins <= {"foilog", "datasette-atom"}, plugins  # nothing that writes
+        assert not [q for q in ds.metadata("queries", database="foilog").values() if q.get("write")]
+        settings = page(ds, "/-/settings.json").json()
+        assert settings["sql_time_limit_ms"] <= 5000 and settings["facet_time_limit_ms"] <= settings["sql_time_limit_ms"]
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_home_page_leads_with_a_ranked_search_and_results_link_to_responses(built: Path) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from pipelines.serve import make_datasette
+
+    ds = make_datasette(built / "foilog.db")
+    form = LexborHTMLParser(page(ds, "/").text).css_first("form.foilog-search")
+    assert form.attributes["action"] == "/foilog/search" and form.css_first("input[name=q]") is not None
+    results = LexborHTMLParser(page(ds, "/foilog/search?q=drones").text)
+    ids = {r["reference"]: r["id"] for r in rows(built / "foilog.db", "select id, reference from disclosures")}
+    links = [(a.text(), a.attributes["href"]) for a in results.css("td.col-reference a")]
+    assert len(links) >= 2
+    assert links == [(reference, f"/foilog/disclosures/{ids[reference]}") for reference, _ in links]
