@@ -48,8 +48,9 @@ def ensure_venv() -> None:
             sys.exit(f"could not create a virtual environment ({exc}); install your system's python3-venv package")
 
 
-# What the tests need from the system, by the command they run -> Debian package.
-TEST_SYSTEM_PACKAGES = {"tesseract": "tesseract-ocr"}
+# What the tests need from the system, by the command they run -> Debian package. The browser
+# tests drive Debian's chromium through Playwright (Playwright's own browser download is not used).
+TEST_SYSTEM_PACKAGES = {"tesseract": "tesseract-ocr", "chromium": "chromium"}
 
 
 def ensure_system_packages(packages: dict[str, str]) -> None:
