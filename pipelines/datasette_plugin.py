@@ -15,6 +15,8 @@ from typing import Any
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
+NAME = "foilog"  # the database's name in every URL and in metadata.yml, whatever the file is called
+
 OPEN, CLOSE = "\ue000", "\ue001"
 
 
@@ -34,7 +36,7 @@ def render_cell(row: Any, value: object, column: str, table: str | None, databas
     if isinstance(value, str) and OPEN in value:
         return Markup(str(escape(value)).replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))
     # In a query's results, a response's reference links to its page when the query selected its id.
-    if table is None and column == "reference" and value and "id" in row.keys() and isinstance(row["id"], int):
+    if database == NAME and table is None and column == "reference" and value and "id" in row.keys() and isinstance(row["id"], int):
         href = datasette.urls.row(database, "disclosures", str(row["id"]))
         return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
     return None
@@ -45,7 +47,9 @@ SECTION_FACETS = ("exemption_sections", "code")  # facets whose values are secti
 
 @hookimpl
 def extra_template_vars(view_name: str, table: str | None, database: str | None, request: Any, datasette: Any) -> Any:
-    if view_name == "table" and database:
+    if database != NAME:  # this plugin serves foilog's database; leave any other alone
+        return None
+    if view_name == "table":
         async def section_names() -> dict[str, Any]:
             names = {r["code"]: r["name"] for r in (await datasette.get_database(database).execute(
                 "select code, name from exemptions")).rows}
@@ -78,7 +82,7 @@ async def _disclosure(db: Any, pk: str) -> dict[str, Any]:
     found = await rows("select * from disclosures where id = ?")
     if not found:
         return {}
-    questions = await rows("select number, question, answer from questions where disclosure_id = ? order by position")
+    questions = await rows("select number, question, answer, outcome from questions where disclosure_id = ? order by position")
     citations = await rows("""
         select e.code, e.cited_as, e.questions, x.name, x.kind, x.url from disclosure_exemptions e
         left join exemptions x on x.code = e.code where e.disclosure_id = ?

@@ -58,6 +58,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     }, "id", [("key",), ("reference",), ("force",), ("outcome",), ("year",), ("letter_date",)]),
     "questions": ({
         "id": int, "disclosure_id": int, "number": str, "position": int, "question": str, "answer": str,
+        "outcome": str,  # this answer alone: disclosed, refused, not_held or neither_confirm_nor_deny
     }, "id", [("disclosure_id",)]),
     "exemptions": ({
         "code": str, "section": str, "name": str, "kind": str, "url": str,
@@ -88,7 +89,7 @@ VIEWS = {
         e.code, e.cited_as, x.name, x.kind, x.url as legislation_url, e.questions
         from disclosure_exemptions e join disclosures d on d.id = e.disclosure_id join exemptions x on x.code = e.code""",
     "question_answers": """select d.id as disclosure_id, d.reference, d.title, d.force, d.year, d.outcome,
-        q.number, q.question, q.answer
+        q.number, q.question, q.answer, q.outcome as answer_outcome
         from questions q join disclosures d on d.id = q.disclosure_id""",
 }
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from parsers.outcome import classify_answer
 from pipelines.db import now
 
 KIND_PREFERENCE = {"pdf": 0, "html": 1}
@@ -155,7 +156,8 @@ def _save_disclosure(db: sqlite_utils.Database, key: str, group: list[_Entry], d
         table.update(disclosure_id, row)
     _clear_children(db, disclosure_id)
     db.table("questions").insert_all(
-        {"disclosure_id": disclosure_id, "number": q["number"], "position": i, "question": q["text"], "answer": q["answer"]}
+        {"disclosure_id": disclosure_id, "number": q["number"], "position": i, "question": q["text"], "answer": q["answer"],
+         "outcome": classify_answer(q["answer"]) if q["answer"] else None}
         for i, q in enumerate(questions))
     db.table("disclosure_exemptions").insert_all(
         {"disclosure_id": disclosure_id, "code": f"s{c['section']}", "cited_as": c["code"],

@@ -268,3 +268,18 @@ def test_home_page_leads_with_a_ranked_search_and_results_link_to_responses(buil
     links = [(a.text(), a.attributes["href"]) for a in results.css("td.col-reference a")]
     assert len(links) >= 2
     assert links == [(reference, f"/foilog/disclosures/{ids[reference]}") for reference, _ in links]
+
+
+def test_the_plugin_leaves_other_databases_alone(tmp_path: Path) -> None:
+    """Installed, the plugin is active in any Datasette in the environment, not only foilog serve."""
+    from datasette.app import Datasette
+
+    db = tmp_path / "other.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("create table t (id integer primary key, reference text, tags text)")
+        conn.execute("""insert into t values (1, 'ref', '["s31"]')""")
+    ds = Datasette(files=[str(db)])
+    facets = page(ds, "/other/t?_facet_array=tags")
+    assert facets.status_code == 200 and "s31 Law" not in facets.text
+    query = page(ds, "/other?sql=select+1+as+id,+'ref'+as+reference")
+    assert query.status_code == 200 and "/disclosures/" not in query.text

@@ -71,3 +71,16 @@ def test_views_join_citations_and_questions_to_their_responses(built: Path, expe
     s12 = next(c for c in citations if c["cited_as"].startswith("s12"))
     assert s12["kind"] == "procedural" and s12["legislation_url"].endswith("/section/12")
     assert len(rows(db, "select * from question_answers")) == sum(e["question_count"] for e in expected)
+
+
+def test_each_answer_has_its_own_outcome_consistent_with_the_response(built: Path) -> None:
+    db = built / "foilog.db"
+    by_response: dict[str, tuple[str, list[str | None]]] = {}
+    for row in rows(db, "select reference, outcome, answer_outcome, answer from question_answers"):
+        assert (row["answer_outcome"] is None) == (row["answer"] is None), "an outcome exactly when there is an answer"
+        by_response.setdefault(row["reference"], (row["outcome"], []))[1].append(row["answer_outcome"])
+    partial = [answers for outcome, answers in by_response.values() if outcome == "partially_disclosed"]
+    assert partial and all("disclosed" in a and set(a) - {"disclosed"} for a in partial)
+    for outcome, answers in by_response.values():
+        if outcome in ("disclosed", "not_held") and None not in answers:
+            assert set(answers) == {outcome}
