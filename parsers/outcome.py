@@ -26,7 +26,18 @@ _REFUSED = re.compile(
     r"\bcost limit|appropriate limit|\bvexatious",
     re.I,
 )
+# Every match of _NCND, or of _REFUSED, contains one of its words. Python's re tries each
+# alternative at every position, and most answers contain none of the words, so looking for
+# them first makes the tests several times cheaper (they run for every answer of every
+# letter on every index build).
+_NCND_WORDS = ("neither", "ncnd")
+_REFUSED_WORDS = ("exempt", "refusal notice", "withheld", "not been", "be provided", "be disclosed", "be released",
+                  "unable to", "cost limit", "appropriate limit", "vexatious")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+
+
+def _found(pattern: re.Pattern[str], words: tuple[str, ...], text: str, lowered: str) -> bool:
+    return any(word in lowered for word in words) and pattern.search(text) is not None
 
 
 def classify_answer(answer: str) -> str:
@@ -35,9 +46,10 @@ def classify_answer(answer: str) -> str:
     >>> classify_answer("No relevant information held"), classify_answer("There are 600 cameras.")
     ('not_held', 'disclosed')
     """
-    if _NCND.search(answer):
+    lowered = answer.lower()
+    if _found(_NCND, _NCND_WORDS, answer, lowered):
         return "neither_confirm_nor_deny"
-    if _REFUSED.search(answer):
+    if _found(_REFUSED, _REFUSED_WORDS, answer, lowered):
         return "refused"
     # "No information held. It is kept by the council." is not held; "Norfolk: 12. Suffolk:
     # not held." gives figures: what the answer leads with decides.

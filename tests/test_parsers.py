@@ -210,3 +210,19 @@ def test_platform_detail_pages_with_a_numeric_month_are_found() -> None:
     assert source.detail.search(base + "03/foi-001234-24-drones/")
     assert source.detail.search(base + "march/foi-001234-24-drones/")
     assert not source.detail.search(base + "03/") and not source.detail.search(base + "march/")
+
+
+@pytest.mark.parametrize("answer", [
+    "This information is EXEMPT under section 31.", "Exemptions apply.", "This is a refusal notice.", "Figures withheld.",
+    "It has not been provided.", "They have therefore not been disclosed.", "It will not be released.",
+    "It cannot be provided.", "It can not be disclosed.", "It could not be released.", "It would not be provided.",
+    "We are unable to provide it.", "It exceeds the cost limit.", "Above the appropriate limit.", "A vexatious request.",
+    "We neither confirm nor deny.", "NCND applies.", "The force neither confirms nor denies it.",
+])
+def test_the_word_check_before_each_outcome_pattern_never_hides_a_match(answer: str) -> None:
+    from parsers import outcome
+
+    lowered = answer.lower()
+    for pattern, words in ((outcome._NCND, outcome._NCND_WORDS), (outcome._REFUSED, outcome._REFUSED_WORDS)):
+        assert outcome._found(pattern, words, answer, lowered) == bool(pattern.search(answer))
+    assert outcome.classify_answer(answer) in ("refused", "neither_confirm_nor_deny")
