@@ -1,0 +1,289 @@
+"""Search benchmark on a generated database of disclosures: build rate, size, and search latency.
+
+    python benchmarks/search.py [--rows 200000] [--repeat 30] [--out benchmarks/results/search.json]
+
+1. Generates crawl-stage rows (documents, their URLs and parse results) for --rows letters
+   with realistic lengths, then times foilog's own index stage building the disclosures,
+   questions, citations and FTS rows from them: the build rate.
+2. Serves the database with `foilog serve` (real HTTP on 127.0.0.1) and times a full-text
+   search of the disclosures table with the default facets through Datasette's JSON, for a
+   word in 30% of the letters, one in 3%, and a phrase, and the table with no search:
+   median and 95th percentile.
+3. In the same run, times the very SQL Datasette ran for each page (read from its trace)
+   directly on SQLite, opened as Datasette opens it, and reports the ratio.
+
+Targets: every facet computed (none timed out); Datasette within 1.5 times raw SQLite; the
+common word's median under 300 ms. The report says which were met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import random
+import resource
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from parsers.exemptions import CATALOGUE  # noqa: E402
+from pipelines.db import open_db  # noqa: E402
+from pipelines.index import build_disclosures  # noqa: E402
+from pipelines.datasette_plugin import PRAGMAS  # noqa: E402
+from pipelines.serve import SETTINGS, make_datasette  # noqa: E402
+
+SEED = 20261125
+# Planted at known rates; the generated vocabulary never contains them.
+COMMON, MEDIUM, PHRASE = "incidents", "drones", '"body worn video"'
+RATES = {"incidents": 0.30, "drones": 0.03, "body worn video": 0.01, "body": 0.04, "video": 0.04}
+SEARCHES = {"common word (30%)": COMMON, "medium word (3%)": MEDIUM, "phrase": PHRASE, "no search (browsing)": None}
+OUTCOMES = (["disclosed"] * 45 + ["partially_disclosed"] * 20 + ["refused"] * 12 + ["not_held"] * 18
+            + ["neither_confirm_nor_deny"] * 5)
+SECTIONS = [s for s in CATALOGUE if s not in ("12", "14")]
+
+
+def vocabulary(rng: random.Random, size: int = 6000) -> tuple[list[str], list[float]]:
+    syllables = ["ka", "lo", "mi", "ter", "van", "sel", "dor", "pen", "ri", "tas", "mon", "gle", "sta", "per",
+                 "cro", "nu", "bel", "fi", "gar", "tol", "ex", "qui", "zan", "hu"]
+    planted = {w for phrase in RATES for w in phrase.split()}
+    words: set[str] = set()
+    while len(words) < size:
+        word = "".join(rng.choice(syllables) for _ in range(rng.randint(1, 4)))
+        if not any(p.startswith(word[:4]) for p in planted):
+            words.add(word)
+    ranked = sorted(words)
+    rng.shuffle(ranked)
+    return ranked, [1 / (rank + 1) for rank in range(size)]  # Zipf, as words in letters are
+
+
+def letter(rng: random.Random, words: list[str], weights: list[float], n: int) -> tuple[dict, str, str]:
+    def sentence(low: int, high: int) -> list[str]:
+        return rng.choices(words, weights, k=rng.randint(low, high))
+
+    questions = [{"number": str(i + 1), "text": " ".join(sentence(12, 40)) + "?",
+                  "answer": " ".join(sentence(10, 80)) + "."} for i in range(rng.choices([1, 2, 3, 4, 6, 9], [20, 20, 20, 15, 15, 10])[0])]
+    title_words = sentence(3, 7)
+    for phrase, rate in RATES.items():
+        if rng.random() < rate:
+            target = rng.choice(questions + [None] * 1)
+            if target is None:
+                title_words.insert(rng.randrange(len(title_words) + 1), phrase)
+            else:
+                field = rng.choice(["text", "answer"])
+                parts = target[field].split(" ")
+                parts.insert(rng.randrange(len(parts)), phrase)
+                target[field] = " ".join(parts)
+    outcome = rng.choice(OUTCOMES)
+    cited = rng.sample(SECTIONS, rng.randint(1, 3)) if outcome in ("partially_disclosed", "refused", "neither_confirm_nor_deny") else []
+    if outcome == "refused" and rng.random() < 0.4:
+        cited = ["12"]
+    year = 2015 + n % 12
+    date = f"{year}-{1 + n % 12:02d}-{1 + n % 28:02d}"
+    forces = rng.choices([["Norfolk"], ["Suffolk"], ["Norfolk", "Suffolk"]], [45, 45, 10])[0]
+    reference = f"{n % 999999:06d}/{year % 100:02d}"
+    result = {"reference": reference, "forces": forces, "letter_date": date, "received_date": date,
+              "correct_as_of": None, "questions": questions, "outcome": outcome, "ocr": False, "warnings": [],
+              "exemptions": [{"code": f"s{s}(1)", "section": int(s) if s.isdigit() else s, "name": CATALOGUE[s][0]}
+                             for s in cited]}
+    return result, " ".join(title_words).capitalize(), forces[0]
+
+
+def generate(db_path: Path, rows: int) -> None:
+    """The crawl and parse stages' output for `rows` letters, written straight into the tables."""
+    rng = random.Random(SEED)
+    words, weights = vocabulary(rng)
+    db = open_db(db_path)
+    stamp = "2026-11-25T00:00:00+00:00"
+    batch: dict[str, list[dict]] = {"documents": [], "document_urls": [], "parses": []}
+
+    def flush() -> None:
+        with db.atomic():
+            for table, items in batch.items():
+                db.table(table).insert_all(items, batch_size=2000)
+                items.clear()
+
+    for n in range(1, rows + 1):
+        result, title, force = letter(rng, words, weights, n)
+        text = json.dumps(result)
+        sha = hashlib.sha256(text.encode()).hexdigest()
+        url = f"https://{force.lower()}.example/disclosure-log/{n}.pdf"
+        batch["documents"].append({"id": n, "source": f"{force.lower()}-drupal", "url": url, "sha256": sha,
+                                   "content_type": "application/pdf", "kind": "pdf", "bytes": len(text),
+                                   "first_seen_at": stamp, "fetched_at": stamp, "status": "parsed"})
+        batch["document_urls"].append({"url": url, "document_id": n, "source": f"{force.lower()}-drupal", "force": force,
+                                       "entry_url": url, "title": title, "listing_reference": result["reference"],
+                                       "sha256": sha, "first_seen_at": stamp, "last_seen_at": stamp, "last_seen_run": 1})
+        batch["parses"].append({"sha256": sha, "parser_version": 1, "parsed_at": stamp, "result": text})
+        if n % 20000 == 0:
+            flush()
+    flush()
+    db.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def traced_sql(db_path: Path, path: str) -> tuple[list[tuple[str, object]], dict]:
+    """The SQL Datasette runs for one page, read from its trace, and the page's JSON."""
+    import asyncio
+
+    async def fetch() -> dict:
+        ds = make_datasette(db_path, settings={"trace_debug": True})
+        response = await ds.client.get(path + "&_trace=1")
+        return response.json()
+
+    page = asyncio.run(fetch())
+    statements = [(t["sql"], t.get("params")) for t in page["_trace"]["traces"]
+                  if t.get("database") == "foilog" and not t.get("executemany")]
+    return statements, page
+
+
+def run_raw(conn: sqlite3.Connection, statements: list[tuple[str, object]]) -> None:
+    for sql, params in statements:
+        conn.execute(sql, params or {}).fetchall()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--db", type=Path, help="Keep the generated database here (default: a temporary directory).")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = args.db or Path(tmp) / "foilog.db"
+        if db_path.exists() and args.db:
+            print(f"using the existing {db_path}")
+            build = json.loads((db_path.parent / (db_path.name + ".build.json")).read_text())
+        else:
+            started = time.perf_counter()
+            generate(db_path, args.rows)
+            generated = time.perf_counter() - started
+            print(f"generated the crawl and parse rows for {args.rows:,} letters in {generated:.0f} s")
+            db = open_db(db_path)
+            started = time.perf_counter()
+            count = build_disclosures(db)
+            built = time.perf_counter() - started
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.close()
+            with sqlite3.connect(db_path) as conn:
+                tables = {t: conn.execute(f"select count(*) from [{t}]").fetchone()[0]
+                          for t in ("disclosures", "questions", "disclosure_exemptions")}
+                fts_pages = conn.execute("select sum(pgsize) from dbstat where name like 'disclosures_fts%'").fetchone()[0] \
+                    if _has_dbstat(conn) else None
+            # Peak memory of this process, which the index stage dominates (it holds every parse).
+            peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            build = {"disclosures": count, "rows": tables, "seconds": round(built, 1), "peak_rss_mb": round(peak_mb),
+                     "disclosures_per_s": round(count / built), "db_mb": round(db_path.stat().st_size / 1e6, 1),
+                     "fts_mb": round(fts_pages / 1e6, 1) if fts_pages else None}
+            if args.db:
+                (db_path.parent / (db_path.name + ".build.json")).write_text(json.dumps(build))
+        print(f"index stage: {build['disclosures']:,} disclosures in {build['seconds']} s "
+              f"({build['disclosures_per_s']:,}/s, peak {build.get('peak_rss_mb')} MB); database {build['db_mb']} MB (FTS {build['fts_mb']} MB)")
+
+        port = free_port()
+        server = subprocess.Popen([sys.executable, "-m", "pipelines", "serve", "--db", str(db_path),
+                                   "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            origin = f"http://127.0.0.1:{port}"
+            while True:
+                try:
+                    httpx.get(origin + "/-/versions.json")
+                    break
+                except httpx.TransportError:
+                    if server.poll() is not None:
+                        sys.exit("foilog serve exited before answering")
+                    time.sleep(0.1)
+            results = measure(db_path, origin, args.repeat)
+        finally:
+            server.terminate()
+            server.wait(10)
+
+    common = results["common word (30%)"]
+    report = {
+        "machine": f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}",
+        "build": build, "repeat": args.repeat, "searches": results,
+        "targets": {
+            "no facet timed out": not any(r["facets_timed_out"] for r in results.values()),
+            "datasette within 1.5x raw sqlite": all(r["ratio"] <= 1.5 for r in results.values()),
+            "common word median under 300 ms": common["datasette_ms"]["median"] < 300,
+        },
+    }
+    print(json.dumps(report, indent=2))
+    if args.out:
+        args.out.write_text(json.dumps(report, indent=2) + "\n")
+
+
+def _has_dbstat(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.execute("select 1 from dbstat limit 1")
+        return True
+    except sqlite3.OperationalError:
+        return False
+
+
+def measure(db_path: Path, origin: str, repeat: int) -> dict:
+    client = httpx.Client(base_url=origin, timeout=60)
+    # Opened as Datasette opens it, with the same cache and pragmas, so the comparison is of Datasette alone.
+    raw = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)
+    raw.execute(f"PRAGMA cache_size = -{SETTINGS['cache_size_kb']}")
+    for pragma in PRAGMAS:
+        raw.execute(pragma)
+    total = raw.execute("select count(*) from disclosures").fetchone()[0]
+    results = {}
+    for label, query in SEARCHES.items():
+        path = "/foilog/disclosures.json?" + str(httpx.QueryParams({"_search": query} if query else {"_size": 50}))
+        statements, _ = traced_sql(db_path, path)
+        page = client.get(path).json()
+        facets = page["facet_results"]
+        timed_out = page.get("facets_timed_out", [])
+        assert not timed_out, f"{label}: facets timed out: {timed_out}"
+        assert set(facets) == {"force", "outcome", "exemption_sections", "year"}, sorted(facets)
+        over_http, direct = [], []
+        for i in range(repeat + 2):
+            started = time.perf_counter()
+            client.get(path).raise_for_status()
+            elapsed = time.perf_counter() - started
+            started = time.perf_counter()
+            run_raw(raw, statements)
+            raw_elapsed = time.perf_counter() - started
+            if i >= 2:  # the first two warm the caches
+                over_http.append(elapsed * 1000)
+                direct.append(raw_elapsed * 1000)
+        results[label] = {
+            "query": query, "matches": page["filtered_table_rows_count"],
+            "share": round(page["filtered_table_rows_count"] / total, 4),
+            "facets": sorted(facets), "facets_timed_out": timed_out, "statements": len(statements),
+            "datasette_ms": {"median": round(statistics.median(over_http), 1), "p95": round(percentile(over_http, 0.95), 1)},
+            "sqlite_ms": {"median": round(statistics.median(direct), 1), "p95": round(percentile(direct, 0.95), 1)},
+        }
+        results[label]["ratio"] = round(results[label]["datasette_ms"]["median"] / results[label]["sqlite_ms"]["median"], 2)
+        print(label, json.dumps(results[label]))
+    return results
+
+
+if __name__ == "__main__":
+    main()
