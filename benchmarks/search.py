@@ -42,7 +42,6 @@ sys.path.insert(0, str(ROOT))
 from parsers.exemptions import CATALOGUE  # noqa: E402
 from pipelines.db import open_db  # noqa: E402
 from pipelines.index import build_disclosures  # noqa: E402
-from pipelines.datasette_plugin import PRAGMAS  # noqa: E402
 from pipelines.serve import SETTINGS, make_datasette  # noqa: E402
 
 SEED = 20261125
@@ -247,11 +246,9 @@ def _has_dbstat(conn: sqlite3.Connection) -> bool:
 
 def measure(db_path: Path, origin: str, repeat: int) -> dict:
     client = httpx.Client(base_url=origin, timeout=60)
-    # Opened as Datasette opens it, with the same cache and pragmas, so the comparison is of Datasette alone.
+    # Opened as Datasette opens it, with the same cache, so the comparison is of Datasette alone.
     raw = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)
     raw.execute(f"PRAGMA cache_size = -{SETTINGS['cache_size_kb']}")
-    for pragma in PRAGMAS:
-        raw.execute(pragma)
     total = raw.execute("select count(*) from disclosures").fetchone()[0]
     results = {}
     for label, query in SEARCHES.items():

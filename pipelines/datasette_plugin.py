@@ -9,7 +9,6 @@ by Datasette, and only http(s) URLs ever become links.
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from datasette import hookimpl
@@ -18,17 +17,6 @@ from markupsafe import Markup, escape
 NAME = "foilog"  # the database's name in every URL and in metadata.yml, whatever the file is called
 
 OPEN, CLOSE = "\ue000", "\ue001"
-
-
-# Facets re-read the rows a search matched once per facet; memory-mapped reads spare a
-# copy of every page each time (address space, not memory).
-PRAGMAS = ("PRAGMA mmap_size = 1073741824",)
-
-
-@hookimpl
-def prepare_connection(conn: sqlite3.Connection) -> None:
-    for pragma in PRAGMAS:
-        conn.execute(pragma)
 
 
 @hookimpl
