@@ -9,17 +9,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.conftest import ROOT, free_port, rows
+from tests.conftest import ROOT, rows, serving
 
 CHROMIUM = os.environ.get("FOILOG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("FOILOG_ARTIFACTS", ROOT / "test-artifacts")) / "screenshots"
@@ -31,25 +27,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 
 @pytest.fixture(scope="module")
 def site(built: Path) -> Iterator[str]:
-    """`foilog serve` on the built database, over real HTTP on 127.0.0.1."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines", "serve", "--db", str(built / "foilog.db"), "--port", str(port)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    origin = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(origin + "/-/versions.json")
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-                assert time.monotonic() < deadline, "foilog serve did not start"
-                time.sleep(0.2)
+    with serving(built / "foilog.db") as origin:
         yield origin
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 
-from tests.conftest import ROOT, free_port, rows
+from tests.conftest import rows, serving
 
 
 def test_datasette_search_and_facets(built: Path, expected: list[dict]) -> None:
@@ -39,26 +36,12 @@ def test_datasette_search_and_facets(built: Path, expected: list[dict]) -> None:
 
 
 def test_foilog_serve_answers_over_http(built: Path) -> None:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines", "serve", "--db", str(built / "foilog.db"),
-                             "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/foilog/disclosures.json?_search=taser&_shape=objects")
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-                assert time.monotonic() < deadline, "foilog serve did not start"
-                time.sleep(0.2)
+    with serving(built / "foilog.db") as origin:
+        response = httpx.get(f"{origin}/foilog/disclosures.json?_search=taser&_shape=objects")
         assert response.status_code == 200
         assert [r["reference"] for r in response.json()["rows"]] == ["000345/22"]
-        home = httpx.get(f"http://127.0.0.1:{port}/")
+        home = httpx.get(f"{origin}/")
         assert "Norfolk and Suffolk" in home.text and "Open Government Licence" in home.text
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_canned_search_ranks_highlights_and_explains_a_malformed_query(built: Path) -> None:
