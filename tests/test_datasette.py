@@ -266,3 +266,17 @@ def test_the_plugin_leaves_other_databases_alone(tmp_path: Path) -> None:
     assert facets.status_code == 200 and "s31 Law" not in facets.text
     query = page(ds, "/other?sql=select+1+as+id,+'ref'+as+reference")
     assert query.status_code == 200 and "/disclosures/" not in query.text
+
+
+def test_the_table_search_and_the_ranked_search_link_to_each_other(built: Path) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from pipelines.serve import make_datasette
+
+    ds = make_datasette(built / "foilog.db")
+    table = LexborHTMLParser(page(ds, "/foilog/disclosures?_search=%22body+worn%22").text)
+    assert table.css_first("a.rank-this-search").attributes["href"] == "/foilog/search?q=%22body+worn%22"
+    assert LexborHTMLParser(page(ds, "/foilog/disclosures").text).css_first("a.rank-this-search") is None
+    ranked = LexborHTMLParser(page(ds, "/foilog/search?q=%22body+worn%22").text)
+    assert ranked.css_first("a.facet-this-search").attributes["href"] == "/foilog/disclosures?_search=%22body+worn%22"
+    assert ranked.css_first("a.feed-this-search").attributes["href"] == "/foilog/feed_search.atom?q=%22body+worn%22"
