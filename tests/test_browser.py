@@ -78,6 +78,7 @@ def test_a_reader_searches_narrows_by_exemption_and_reads_a_response(site: str, 
 
     # Count the same matches by exemption, then narrow to one: the counts follow.
     page.click("a.facet-this-search")
+    page.wait_for_url(re.compile(r"/foilog/disclosures\?_search=cameras"))
     before = facet_counts(page, "exemption_sections")
     assert before, "no exemption facet on the search's table page"
     section = max(before, key=lambda s: (before[s], s))
