@@ -14,6 +14,8 @@ from typing import Any
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
+from parsers.exemptions import CATALOGUE
+
 NAME = "foilog"  # the database's name in every URL and in metadata.yml, whatever the file is called
 
 OPEN, CLOSE = "\ue000", "\ue001"
@@ -31,6 +33,13 @@ def render_cell(row: Any, value: object, column: str, table: str | None, databas
 
 
 SECTION_FACETS = ("exemption_sections", "code")  # facets whose values are sections of the Act (s31)
+SECTION_NAMES = {f"s{section}": name for section, (name, _) in CATALOGUE.items()}  # what the exemptions table holds
+
+
+def section_name(facet: str, value: object) -> str:
+    """What follows a section facet's value in its list ("s31" -> " Law enforcement"); empty for other facets."""
+    name = SECTION_NAMES.get(value) if facet in SECTION_FACETS and isinstance(value, str) else None
+    return f" {name}" if name else ""
 
 
 @hookimpl
@@ -38,16 +47,7 @@ def extra_template_vars(view_name: str, table: str | None, database: str | None,
     if database != NAME:  # this plugin serves foilog's database; leave any other alone
         return None
     if view_name == "table":
-        async def section_names() -> dict[str, Any]:
-            names = {r["code"]: r["name"] for r in (await datasette.get_database(database).execute(
-                "select code, name from exemptions")).rows}
-
-            def section_name(facet: str, value: object) -> str:
-                name = names.get(value) if facet in SECTION_FACETS else None
-                return f" {name}" if name else ""
-            return {"section_name": section_name}
-
-        return section_names
+        return {"section_name": section_name}
     if view_name != "row" or table != "disclosures" or request is None:
         return None
 
