@@ -12,7 +12,6 @@ longer than that (say after missed runs) is revisited on the next run. With
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import zlib
 from collections import Counter
@@ -103,7 +102,7 @@ def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], ru
         db.table("fetches").insert({
             "run_id": run_id, "source": current[0], "url": fetched.url, "final_url": fetched.final_url, "status": fetched.status,
             "etag": fetched.etag, "last_modified": fetched.last_modified,
-            "sha256": hashlib.sha256(fetched.content).hexdigest() if fetched.content is not None else None,
+            "sha256": fetched.sha256,
             "bytes": 0 if fetched.not_modified else len(fetched.content or b""),  # bytes downloaded
             "fetched_at": now(), "elapsed_ms": int(fetched.elapsed * 1000), "error": fetched.error,
         })
@@ -210,7 +209,7 @@ def save_document(db: sqlite_utils.Database, store: FileStore, entry: Entry, fet
         return "failed"
 
     content = fetched.content or b""
-    sha256 = store.put(content)
+    sha256 = store.put(content, fetched.sha256)
     validators = {"etag": fetched.etag, "last_modified": fetched.last_modified, "sha256": sha256, "error": None}
     if known and known["sha256"] == sha256:
         db.table("document_urls").update(fetched.url, {**listing, **validators})

@@ -20,14 +20,14 @@ class FileStore:
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
-    def put(self, data: bytes) -> str:
-        """Store bytes (once) and return their sha256.
+    def put(self, data: bytes, sha256: str | None = None) -> str:
+        """Store bytes (once) and return their sha256 (pass it when already known).
 
-        Written to a temporary name in the target folder, flushed to disk, checked, and
-        only then renamed: a crash leaves at most a ".partial-" file, never a short file
-        under its final name.
+        Written to a temporary name in the target folder, flushed to disk, checked against
+        the sha256, and only then renamed: a crash leaves at most a ".partial-" file, never a
+        short or wrong file under its final name.
         """
-        sha256 = hashlib.sha256(data).hexdigest()
+        sha256 = sha256 or hashlib.sha256(data).hexdigest()
         target = self.path(sha256)
         if target.exists() and target.stat().st_size == len(data):
             return sha256

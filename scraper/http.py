@@ -8,11 +8,13 @@ to fetch. The transport can be injected (tests use httpx.MockTransport or a loca
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import logging
 import random
 import threading
 import time
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Callable, Protocol
 from urllib.parse import urljoin, urlsplit
 
@@ -49,6 +51,11 @@ class Fetched:
     @property
     def ok(self) -> bool:
         return self.error is None and self.content is not None
+
+    @cached_property
+    def sha256(self) -> str | None:
+        """The body's sha256, computed once for the fetch log and the file store."""
+        return hashlib.sha256(self.content).hexdigest() if self.content is not None else None
 
 
 class Archive(Protocol):
