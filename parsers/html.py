@@ -37,17 +37,22 @@ def extract_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
 
 
-def extract_title(html: str) -> str | None:
+def parse_html(html: str | LexborHTMLParser) -> LexborHTMLParser:
+    """A parsed page: callers that read several things from one page parse it once."""
+    return html if isinstance(html, LexborHTMLParser) else LexborHTMLParser(html)
+
+
+def extract_title(html: str | LexborHTMLParser) -> str | None:
     """The page's <h1>, else its <title>."""
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html)
     node = tree.css_first("h1") or tree.css_first("title")
     text = " ".join(node.text().split()) if node else ""
     return text or None
 
 
-def extract_published_text(html: str) -> str | None:
+def extract_published_text(html: str | LexborHTMLParser) -> str | None:
     """The page's published date as printed (a <time datetime> wins), for the date reader."""
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html)
     for node in tree.css("time"):
         value = node.attributes.get("datetime") or node.text()
         if value:

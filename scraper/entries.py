@@ -10,6 +10,7 @@ from urllib.parse import urldefrag, urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 
+from parsers.html import parse_html
 from scraper.http import Fetched, Fetcher
 from scraper.sources import Source, host_allowed
 
@@ -44,9 +45,9 @@ class Link:
 _SIZE_NOTE = re.compile(r"^\s*\(([^)]*\b(?:KB|MB|bytes|PDF)\b[^)]*)\)", re.I)
 
 
-def extract_links(html: str, base_url: str) -> list[Link]:
+def extract_links(html: str | LexborHTMLParser, base_url: str) -> list[Link]:
     """Every <a href> of a page as an absolute URL without fragment, in page order."""
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html)
     base = tree.css_first("base[href]")
     base_url = urljoin(base_url, base.attributes.get("href") or "") if base else base_url
     links = []

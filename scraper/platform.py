@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from parsers.dates import parse_date
-from parsers.html import extract_published_text, extract_title
+from parsers.html import extract_published_text, extract_title, parse_html
 from parsers.letter import reference_from_name, strip_reference
 from scraper.entries import Due, Entry, ListingStats, extract_links, walk_listings
 from scraper.http import Fetched, Fetcher
@@ -45,7 +45,7 @@ def _fetch_detail(fetcher: Fetcher, source: Source, url: str) -> tuple[str | Non
     page = fetcher.get(url)
     if not page.ok:
         return None, None, (page,)
-    html = page.content.decode("utf-8", errors="replace")  # type: ignore[union-attr]
+    html = parse_html(page.content.decode("utf-8", errors="replace"))  # type: ignore[union-attr]
     published_text = extract_published_text(html)
     documents = [page]
     seen = {url}
