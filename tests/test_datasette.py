@@ -2,29 +2,48 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import shutil
 import sqlite3
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import httpx
+import pytest
+from datasette.app import Datasette
+from selectolax.lexbor import LexborHTMLParser
 
+from pipelines.serve import make_datasette
 from tests.conftest import rows, serving
 
 
-def test_datasette_search_and_facets(built: Path, expected: list[dict]) -> None:
-    from pipelines.serve import make_datasette
+@pytest.fixture(scope="module")
+def ds(built: Path) -> Datasette:
+    """Datasette over the built database, in process."""
+    return make_datasette(built / "foilog.db")
 
-    ds = make_datasette(built / "foilog.db")
 
-    async def get(path: str) -> dict:
-        response = await ds.client.get(path)
+def page(ds: Datasette, path: str) -> httpx.Response:
+    return asyncio.run(ds.client.get(path))
+
+
+def copy_of(built: Path, tmp_path: Path) -> Path:
+    """A copy of the built database that a test may change."""
+    db = tmp_path / "foilog.db"
+    shutil.copy(built / "foilog.db", db)
+    return db
+
+
+def test_datasette_search_and_facets(ds: Datasette, expected: list[dict]) -> None:
+    def get(path: str) -> dict:
+        response = page(ds, path)
         assert response.status_code == 200, response.text[:300]
         return response.json()
 
-    import asyncio
-
-    found = asyncio.run(get("/foilog/disclosures.json?_search=dog+food&_shape=objects"))
+    found = get("/foilog/disclosures.json?_search=dog+food&_shape=objects")
     assert [r["reference"] for r in found["rows"]] == ["002402/19"]
-    facets = asyncio.run(get("/foilog/disclosures.json?_extra=facet_results&_size=0"))["facet_results"]
+    facets = get("/foilog/disclosures.json?_extra=facet_results&_size=0")["facet_results"]
     outcome_counts = {r["value"]: r["count"] for r in facets["outcome"]["results"]}
     want: dict[str, int] = {}
     for e in expected:
@@ -44,42 +63,27 @@ def test_foilog_serve_answers_over_http(built: Path) -> None:
         assert "Norfolk and Suffolk" in home.text and "Open Government Licence" in home.text
 
 
-def test_canned_search_ranks_highlights_and_explains_a_malformed_query(built: Path) -> None:
-    import asyncio
-
-    from pipelines.serve import make_datasette
-
-    ds = make_datasette(built / "foilog.db")
-
-    async def get(path: str):  # type: ignore[no-untyped-def]
-        return await ds.client.get(path)
-
-    found = [r["reference"] for r in asyncio.run(get("/foilog/search.json?q=cameras&_shape=objects")).json()["rows"]]
+def test_canned_search_ranks_highlights_and_explains_a_malformed_query(ds: Datasette, built: Path) -> None:
+    found = [r["reference"] for r in page(ds, "/foilog/search.json?q=cameras&_shape=objects").json()["rows"]]
     in_title = {r["reference"] for r in rows(built / "foilog.db", "select reference from disclosures where title like '%camera%'")}
     # Responses with the word in their title rank above those with it only in questions or answers.
     assert len(in_title) >= 2 and "001044/24" in found and "001044/24" not in in_title
     assert set(found[: len(in_title)]) == in_title
-    page = asyncio.run(get("/foilog/search?q=drones")).text
-    assert "<mark>" in page and "\ue000" not in page
-    bad = asyncio.run(get("/foilog/search?q=%22unbalanced"))
+    highlighted = page(ds, "/foilog/search?q=drones").text
+    assert "<mark>" in highlighted and "\ue000" not in highlighted
+    bad = page(ds, "/foilog/search?q=%22unbalanced")
     assert bad.status_code == 400 and "unterminated string" in bad.text
-    refusals = asyncio.run(get("/foilog/refusals_by_exemption.json?_shape=objects")).json()["rows"]
+    refusals = page(ds, "/foilog/refusals_by_exemption.json?_shape=objects").json()["rows"]
     assert {"code", "name", "force", "year", "responses"} <= set(refusals[0])
     assert sum(r["responses"] for r in refusals if r["code"] == "s12") == 1
-    latest = asyncio.run(get("/foilog/latest.json?_shape=objects")).json()["rows"]
+    latest = page(ds, "/foilog/latest.json?_shape=objects").json()["rows"]
     assert latest[0]["reference"] == "002431/24"
-    questions = asyncio.run(get("/foilog/question_search.json?words=dog+food&_shape=objects")).json()["rows"]
+    questions = page(ds, "/foilog/question_search.json?words=dog+food&_shape=objects").json()["rows"]
     assert [q["reference"] for q in questions] == ["002402/19"]
 
 
 def test_text_from_a_scraped_document_is_escaped_in_every_page(built: Path, tmp_path: Path) -> None:
-    import asyncio
-    import shutil
-
-    from pipelines.serve import make_datasette
-
-    db = tmp_path / "foilog.db"
-    shutil.copy(built / "foilog.db", db)
+    db = copy_of(built, tmp_path)
     conn = sqlite3.connect(db)
     (target,) = conn.execute("select id from disclosures where reference = '002402/19'").fetchone()
     evil = "<script>alert('x')</script> dogs"
@@ -88,64 +92,43 @@ def test_text_from_a_scraped_document_is_escaped_in_every_page(built: Path, tmp_
     conn.execute("update questions set answer = ? where disclosure_id = ?", (evil, target))
     conn.commit()
     conn.close()
-    ds = make_datasette(db)
+    served = make_datasette(db)
     for path in ("/foilog/disclosures", f"/foilog/disclosures/{target}", "/foilog/search?q=dogs",
                  "/foilog/questions", "/foilog/question_search?words=dogs"):
-        html = asyncio.run(ds.client.get(path)).text
+        html = page(served, path).text
         assert "<script>alert(" not in html, path
         assert "&lt;script&gt;alert(" in html, path
 
 
-def test_atom_feeds_for_new_responses_and_for_any_search(built: Path, expected: list[dict]) -> None:
-    import asyncio
-    import xml.etree.ElementTree as ET
-
-    from pipelines.serve import make_datasette
-
-    ds = make_datasette(built / "foilog.db")
+def test_atom_feeds_for_new_responses_and_for_any_search(ds: Datasette, expected: list[dict]) -> None:
     atom = "{http://www.w3.org/2005/Atom}"
-    latest = asyncio.run(ds.client.get("/foilog/feed_latest.atom"))
+    latest = page(ds, "/foilog/feed_latest.atom")
     assert latest.status_code == 200 and latest.headers["content-type"].startswith(("application/atom+xml", "application/xml"))
     entries = ET.fromstring(latest.text).findall(f"{atom}entry")
     assert len(entries) == len(expected)
-    search = asyncio.run(ds.client.get("/foilog/feed_search.atom?q=%22dog+food%22"))
+    search = page(ds, "/foilog/feed_search.atom?q=%22dog+food%22")
     (entry,) = ET.fromstring(search.text).findall(f"{atom}entry")
     assert entry.find(f"{atom}title").text == "FOI 002402/19: Police dogs"
 
 
-def test_table_search_takes_phrases_prefixes_and_columns_and_explains_bad_syntax(built: Path) -> None:
-    import asyncio
-
-    from pipelines.serve import make_datasette
-
-    ds = make_datasette(built / "foilog.db")
-
+def test_table_search_takes_phrases_prefixes_and_columns_and_explains_bad_syntax(ds: Datasette) -> None:
     def refs(query: str) -> set[str]:
-        response = asyncio.run(ds.client.get(f"/foilog/disclosures.json?_search={query}&_shape=objects"))
+        response = page(ds, f"/foilog/disclosures.json?_search={query}&_shape=objects")
         assert response.status_code == 200, response.text
         return {r["reference"] for r in response.json()["rows"]}
 
     assert refs("%22dog+food%22") == {"002402/19"}
     assert "002402/19" in refs("dog*") and refs("title:dogs") == {"002402/19"}
-    bad = asyncio.run(ds.client.get("/foilog/disclosures.json?_search=%22unbalanced"))
+    bad = page(ds, "/foilog/disclosures.json?_search=%22unbalanced")
     assert bad.status_code == 400 and bad.json()["error"] == "unterminated string"
 
 
-def page(ds, path: str) -> httpx.Response:  # type: ignore[no-untyped-def]
-    import asyncio
-
-    return asyncio.run(ds.client.get(path))
-
-
-def test_disclosure_page_shows_each_question_with_its_answer_the_exemptions_and_provenance(built: Path, expected: list[dict]) -> None:
-    from selectolax.lexbor import LexborHTMLParser
-
-    from pipelines.serve import make_datasette
-
+def test_disclosure_page_shows_each_question_with_its_answer_the_exemptions_and_provenance(
+        ds: Datasette, built: Path, expected: list[dict]) -> None:
     db = built / "foilog.db"
     joint = next(e for e in expected if len(e["sources"]) == 2 and e["exemptions"])
     (disclosure,) = rows(db, "select * from disclosures where reference = ?", (joint["reference"],))
-    response = page(make_datasette(db), f"/foilog/disclosures/{disclosure['id']}")
+    response = page(ds, f"/foilog/disclosures/{disclosure['id']}")
     assert response.status_code == 200
     html = LexborHTMLParser(response.text)
     article = html.css_first("article.disclosure")
@@ -172,14 +155,7 @@ def test_disclosure_page_shows_each_question_with_its_answer_the_exemptions_and_
 
 
 def test_disclosure_page_marks_removed_and_revised_responses_and_links_only_to_web_addresses(built: Path, tmp_path: Path) -> None:
-    import shutil
-
-    from selectolax.lexbor import LexborHTMLParser
-
-    from pipelines.serve import make_datasette
-
-    db = tmp_path / "foilog.db"
-    shutil.copy(built / "foilog.db", db)
+    db = copy_of(built, tmp_path)
     with sqlite3.connect(db) as conn:
         (target,) = conn.execute("select id from disclosures order by id limit 1").fetchone()
         conn.execute("update disclosures set removed_at = '2026-02-03T04:05:06+00:00', revised_at = '2026-01-02T00:00:00+00:00',"
@@ -191,10 +167,7 @@ def test_disclosure_page_marks_removed_and_revised_responses_and_links_only_to_w
     assert "javascript:alert(1)" in article.text(), "shown as text"
 
 
-def test_every_table_and_column_people_see_has_a_description(built: Path) -> None:
-    from pipelines.serve import make_datasette
-
-    ds = make_datasette(built / "foilog.db")
+def test_every_table_and_column_people_see_has_a_description(ds: Datasette) -> None:
     listing = page(ds, "/foilog.json").json()
     visible = [t["name"] for t in listing["tables"] if not t["hidden"]] + [v["name"] for v in listing["views"]]
     assert {"disclosures", "questions", "exemptions", "exemption_citations", "question_answers"} <= set(visible)
@@ -210,40 +183,26 @@ def test_every_table_and_column_people_see_has_a_description(built: Path) -> Non
 
 
 def test_served_read_only_with_no_way_to_write(built: Path, tmp_path: Path) -> None:
-    import asyncio
-    import hashlib
-    import shutil
-
-    import pytest
-
-    from pipelines.serve import make_datasette
-
-    db = tmp_path / "foilog.db"
-    shutil.copy(built / "foilog.db", db)
+    db = copy_of(built, tmp_path)
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     for immutable in (False, True):
-        ds = make_datasette(db, immutable=immutable)
-        database = ds.get_database("foilog")
+        served = make_datasette(db, immutable=immutable)
+        database = served.get_database("foilog")
         assert database.is_mutable is not immutable
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             asyncio.run(database.execute("delete from disclosures"))
-        refused = page(ds, "/foilog.json?sql=delete+from+disclosures")
+        refused = page(served, "/foilog.json?sql=delete+from+disclosures")
         assert refused.status_code == 400 and "Statement must be a SELECT" in refused.text
-        assert page(ds, "/foilog/disclosures.json?_search=drones").status_code == 200
-        plugins = {p["name"] for p in page(ds, "/-/plugins.json").json()}
+        assert page(served, "/foilog/disclosures.json?_search=drones").status_code == 200
+        plugins = {p["name"] for p in page(served, "/-/plugins.json").json()}
         assert plugins <= {"foilog", "datasette-atom"}, plugins  # nothing that writes
-        assert not [q for q in ds.metadata("queries", database="foilog").values() if q.get("write")]
-        settings = page(ds, "/-/settings.json").json()
+        assert not [q for q in served.metadata("queries", database="foilog").values() if q.get("write")]
+        settings = page(served, "/-/settings.json").json()
         assert settings["sql_time_limit_ms"] <= 5000 and settings["facet_time_limit_ms"] <= settings["sql_time_limit_ms"]
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
 
-def test_home_page_leads_with_a_ranked_search_and_results_link_to_responses(built: Path) -> None:
-    from selectolax.lexbor import LexborHTMLParser
-
-    from pipelines.serve import make_datasette
-
-    ds = make_datasette(built / "foilog.db")
+def test_home_page_leads_with_a_ranked_search_and_results_link_to_responses(ds: Datasette, built: Path) -> None:
     form = LexborHTMLParser(page(ds, "/").text).css_first("form.foilog-search")
     assert form.attributes["action"] == "/foilog/search" and form.css_first("input[name=q]") is not None
     results = LexborHTMLParser(page(ds, "/foilog/search?q=drones").text)
@@ -255,25 +214,18 @@ def test_home_page_leads_with_a_ranked_search_and_results_link_to_responses(buil
 
 def test_the_plugin_leaves_other_databases_alone(tmp_path: Path) -> None:
     """Installed, the plugin is active in any Datasette in the environment, not only foilog serve."""
-    from datasette.app import Datasette
-
     db = tmp_path / "other.db"
     with sqlite3.connect(db) as conn:
         conn.execute("create table t (id integer primary key, reference text, tags text)")
         conn.execute("""insert into t values (1, 'ref', '["s31"]')""")
-    ds = Datasette(files=[str(db)])
-    facets = page(ds, "/other/t?_facet_array=tags")
+    other = Datasette(files=[str(db)])
+    facets = page(other, "/other/t?_facet_array=tags")
     assert facets.status_code == 200 and "s31 Law" not in facets.text
-    query = page(ds, "/other?sql=select+1+as+id,+'ref'+as+reference")
+    query = page(other, "/other?sql=select+1+as+id,+'ref'+as+reference")
     assert query.status_code == 200 and "/disclosures/" not in query.text
 
 
-def test_the_table_search_and_the_ranked_search_link_to_each_other(built: Path) -> None:
-    from selectolax.lexbor import LexborHTMLParser
-
-    from pipelines.serve import make_datasette
-
-    ds = make_datasette(built / "foilog.db")
+def test_the_table_search_and_the_ranked_search_link_to_each_other(ds: Datasette) -> None:
     table = LexborHTMLParser(page(ds, "/foilog/disclosures?_search=%22body+worn%22").text)
     assert table.css_first("a.rank-this-search").attributes["href"] == "/foilog/search?q=%22body+worn%22"
     assert LexborHTMLParser(page(ds, "/foilog/disclosures").text).css_first("a.rank-this-search") is None
