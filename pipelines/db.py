@@ -55,7 +55,16 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "year": int, "outcome": str, "exemption_sections": str, "exemption_codes": str,
         "question_count": int, "document_id": int, "first_seen_at": str, "updated_at": str,
         "removed_at": str, "revised_at": str,
-    }, "id", [("key",), ("reference",), ("force",), ("outcome",), ("year",), ("letter_date",)]),
+        "facet_key": int,  # its row of facet_combinations
+    }, "id", [("key",), ("reference",), ("force",), ("outcome",), ("year",), ("letter_date",),
+              # Narrow and covering: a search's count and its facet counts read this, not the wide rows.
+              ("id", "facet_key")]),
+    # Each combination of the default facets' values that some response has. A page counts
+    # its matches by facet_key in one pass and adds them up per value here, instead of one
+    # pass over the matches per facet (pipelines/facets.py).
+    "facet_combinations": ({
+        "key": int, "force": str, "outcome": str, "year": int, "exemption_sections": str,
+    }, "key", []),
     "questions": ({
         "id": int, "disclosure_id": int, "number": str, "position": int, "question": str, "answer": str,
         "outcome": str,  # this answer alone: disclosed, refused, not_held or neither_confirm_nor_deny
@@ -71,6 +80,10 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "id": int, "reference": str, "url": str, "reason": str, "withdrawn_at": str,
     }, "id", []),
 }
+# The disclosures table's default facets (metadata.yml) and their kinds; facet_combinations
+# holds each combination of their values, and pipelines/facets.py counts them together.
+COMBINED_FACETS = {"force": "column", "outcome": "column", "year": "column", "exemption_sections": "array"}
+
 FOREIGN_KEYS = {
     "questions": [("disclosure_id", "disclosures", "id")],
     "disclosure_exemptions": [("disclosure_id", "disclosures", "id"), ("code", "exemptions", "code")],

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from parsers.outcome import classify_answer
-from pipelines.db import now
+from pipelines.db import COMBINED_FACETS, now
 
 KIND_PREFERENCE = {"pdf": 0, "html": 1}
 
@@ -45,11 +45,16 @@ def build_disclosures(db: sqlite_utils.Database) -> int:
     with db.atomic():
         record_revision_diffs(db)
         existing = {r["key"]: r["id"] for r in db.query("select key, id from disclosures")}
+        facet_keys = {tuple(r[c] for c in COMBINED_FACETS): r["key"] for r in db.table("facet_combinations").rows}
         for key, group in groups.items():
-            _save_disclosure(db, key, group, existing.get(key))
+            _save_disclosure(db, key, group, existing.get(key), facet_keys)
         for key, stale_id in existing.items():
             if key not in groups:
                 _delete_disclosure(db, stale_id)
+        db.execute("delete from facet_combinations where key not in (select facet_key from disclosures where facet_key is not null)")
+    # Statistics let SQLite see that the narrow (id, facet_key) index answers a search's count
+    # and facets without reading the wide rows (0.6 s at 200,000 responses).
+    db.execute("ANALYZE disclosures")
     return len(groups)
 
 
@@ -112,7 +117,8 @@ def _best_letter(documents: object) -> dict | None:
     return {**best["letter"], "document_id": best["id"]}
 
 
-def _save_disclosure(db: sqlite_utils.Database, key: str, group: list[_Entry], disclosure_id: int | None) -> None:
+def _save_disclosure(db: sqlite_utils.Database, key: str, group: list[_Entry], disclosure_id: int | None,
+                     facet_keys: dict[tuple, int]) -> None:
     group.sort(key=lambda e: (e.first_seen_at, e.url))
     letter = _best_letter(d for e in group for d in e.documents.values()) or {}
     forces = letter.get("forces") or sorted({f for e in group for f in e.forces})
@@ -149,6 +155,10 @@ def _save_disclosure(db: sqlite_utils.Database, key: str, group: list[_Entry], d
         "revised_at": max(filter(None, (e.revised_at for e in group)), default=None),
         "updated_at": now(),
     }
+    values = tuple(row[c] for c in COMBINED_FACETS)
+    if values not in facet_keys:
+        facet_keys[values] = db.table("facet_combinations").insert(dict(zip(COMBINED_FACETS, values))).last_pk
+    row["facet_key"] = facet_keys[values]
     table = db.table("disclosures")
     if disclosure_id is None:
         disclosure_id = table.insert(row).last_pk
