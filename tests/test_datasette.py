@@ -232,3 +232,80 @@ def test_the_table_search_and_the_ranked_search_link_to_each_other(ds: Datasette
     ranked = LexborHTMLParser(page(ds, "/foilog/search?q=%22body+worn%22").text)
     assert ranked.css_first("a.facet-this-search").attributes["href"] == "/foilog/disclosures?_search=%22body+worn%22"
     assert ranked.css_first("a.feed-this-search").attributes["href"] == "/foilog/feed_search.atom?q=%22body+worn%22"
+
+
+DEFAULT_FACETS = "_facet=force&_facet=outcome&_facet=year&_facet_array=exemption_sections"
+
+
+def facets_of(served: Datasette, path: str) -> tuple[dict, list[str]]:
+    """A table page's facets, comparable across databases, and the facet SQL it ran."""
+    response = page(served, path + ("&" if "?" in path else "?") + "_trace=1")
+    assert response.status_code == 200, response.text[:300]
+    body = response.json()
+
+    def link(url: str) -> tuple:  # the same link whatever the database is called and however its facets were asked for
+        parts = httpx.URL(url)
+        return parts.path.split("/", 2)[2], [p for p in parts.params.multi_items() if not p[0].startswith("_facet")]
+
+    facets = {name: (f["type"], f["truncated"], [(r["value"], r["label"], r["count"], r["selected"], link(r["toggle_url"]))
+                                                  for r in f["results"]])
+              for name, f in body["facet_results"].items()}
+    sql = [t["sql"] for t in body["_trace"]["traces"] if t.get("database") in ("foilog", "other")]
+    return facets, [s for s in sql if " as value" in s or "with matched" in s]
+
+
+@pytest.mark.parametrize("query", ["", "_search=cameras", "_search=drones&force=Norfolk", "exemption_sections__arraycontains=s31",
+                                   "_facet_size=2", "outcome=refused&_search=information", "_search=nosuchwordanywhere"])
+def test_default_facets_are_counted_in_one_statement_with_datasettes_own_results(built: Path, tmp_path: Path, query: str) -> None:
+    ours = make_datasette(built / "foilog.db", settings={"trace_debug": True})
+    other = tmp_path / "other.db"
+    shutil.copy(built / "foilog.db", other)
+    # Datasette's own facet classes, over the same file and table settings, with the facets asked for in the URL.
+    table = {k: v for k, v in ours.table_metadata("foilog", "disclosures").items() if k != "facets"}
+    stock = Datasette(files=[str(other)], metadata={"databases": {"other": {"tables": {"disclosures": table}}}},
+                      settings={"trace_debug": True, "suggest_facets": False})
+    counted, statements = facets_of(ours, f"/foilog/disclosures.json?{query}")
+    expected, stock_statements = facets_of(stock, f"/other/disclosures.json?{query}&{DEFAULT_FACETS}")
+    assert counted == expected
+    assert set(counted) == {"force", "outcome", "year", "exemption_sections"}
+    assert len(statements) == 1 and statements[0].startswith("with matched"), statements
+    assert len(stock_statements) == 4
+
+
+def test_facets_asked_for_beyond_the_defaults_are_counted_by_datasette(built: Path, tmp_path: Path) -> None:
+    ours = make_datasette(built / "foilog.db", settings={"trace_debug": True})
+    counted, statements = facets_of(ours, "/foilog/disclosures.json?_facet=question_count&_facet_array=exemption_codes")
+    assert {"question_count", "exemption_codes", "force", "exemption_sections"} <= set(counted)
+    want = {r["question_count"]: r["n"] for r in rows(built / "foilog.db", "select question_count, count(*) as n from disclosures group by 1")}
+    assert {value: count for value, _, count, _, _ in counted["question_count"][2]} == want
+    assert len(statements) == 3 and sum(s.startswith("with matched") for s in statements) == 1
+
+
+def test_facets_fall_back_to_datasette_where_facet_keys_are_missing(built: Path, tmp_path: Path) -> None:
+    """A database not re-indexed since facet_key was added, or served --immutable without the migration."""
+    db = copy_of(built, tmp_path)
+    expected, _ = facets_of(make_datasette(db, settings={"trace_debug": True}), "/foilog/disclosures.json?_search=information")
+    with sqlite3.connect(db) as conn:
+        conn.execute("update disclosures set facet_key = null where id = (select min(rowid) from disclosures_fts where disclosures_fts match 'information')")
+    counted, statements = facets_of(make_datasette(db, settings={"trace_debug": True}), "/foilog/disclosures.json?_search=information")
+    assert counted == expected and len(statements) == 5  # the combined one found the gap; Datasette's four counted
+    with sqlite3.connect(db) as conn:
+        conn.execute("drop table facet_combinations")
+        conn.execute("pragma wal_checkpoint(truncate)")  # an immutable file is read without its WAL
+    counted, statements = facets_of(make_datasette(db, immutable=True, settings={"trace_debug": True}), "/foilog/disclosures.json?_search=information")
+    assert counted == expected and len(statements) == 4
+
+
+def test_combined_facets_that_run_out_of_time_are_reported_as_timed_out(built: Path, tmp_path: Path) -> None:
+    db = copy_of(built, tmp_path)
+    with sqlite3.connect(db) as conn:  # 18,000 more responses, so that counting takes longer than a millisecond
+        conn.execute("""with recursive n(i) as (select 1 union all select i + 1 from n where i < 1000)
+            insert into disclosures (key, title, force, outcome, year, exemption_sections, facet_key)
+            select d.key || '-' || n.i, d.title, d.force, d.outcome, d.year, d.exemption_sections, d.facet_key
+            from disclosures d, n""")
+    served = make_datasette(db, settings={"facet_time_limit_ms": 1})
+    body = page(served, "/foilog/disclosures.json?_size=1").json()
+    assert body["facet_results"] == {} and body["filtered_table_rows_count"] == 18 * 1001
+    notice = LexborHTMLParser(page(served, "/foilog/disclosures?_size=1").text).css_first(".facets-timed-out")
+    assert notice is not None and sorted(notice.text().split(":")[1].replace(",", " ").split()) == [
+        "exemption_sections", "force", "outcome", "year"]
