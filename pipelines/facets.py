@@ -60,9 +60,10 @@ Counts = dict[str, list[tuple[Any, int]] | None]
 async def _count(facet: facets.Facet, columns: list[str]) -> Counts:
     """Each column's values and counts (facet_size + 1 of them, most first), or None for each
     when the statement timed out; {} when some matched row has no facet_key (counted by Datasette)."""
+    limit = facet.get_facet_size() + 1  # one more than shown tells whether the list was truncated
+
     def ranked(column: str, counted: str) -> str:
-        return (f"select * from (select '{column}' as facet, value, count from ({counted}) "
-                f"order by count desc, value limit {facet.get_facet_size() + 1})")
+        return f"select * from (select '{column}' as facet, value, count from ({counted}) order by count desc, value limit {limit})"
 
     plain = [escape_sqlite(c) for c in columns if COMBINED_FACETS[c] == "column"]
     ctes = [f"matched as materialized (select facet_key, count(*) as n from ({facet.sql}) group by facet_key)",
