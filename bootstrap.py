@@ -80,8 +80,10 @@ def ensure_installed() -> None:
         return
     say("installing foilog and its dependencies into .venv")
     pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "install", "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "install", "-e", f"{ROOT}[test]"], check=True)
+    # setuptools explains what an editable install is on every install; nothing here needs acting on.
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    subprocess.run([*pip, "install", "--upgrade", "pip"], check=True, env=env)
+    subprocess.run([*pip, "install", "-e", f"{ROOT}[test]"], check=True, env=env)
     stamp.write_text(digest)
 
 

@@ -29,7 +29,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipelines.mirror import mirror_sources  # noqa: E402
+from pipelines.demo.mirror import mirror_sources  # noqa: E402
 from pipelines.run import run  # noqa: E402
 from scraper.sources import load_sources  # noqa: E402
 from tools.make_mirror import build_mirror  # noqa: E402
@@ -47,7 +47,7 @@ def main() -> None:
         started = time.perf_counter()
         manifest = build_mirror(tmp / "site", drupal=args.entries // 2, platform=args.entries - args.entries // 2)
         results["mirror_build_s"] = round(time.perf_counter() - started, 1)
-        server = subprocess.Popen([sys.executable, "-m", "pipelines.mirror", str(tmp / "site")], cwd=ROOT,
+        server = subprocess.Popen([sys.executable, "-m", "pipelines.demo.mirror", str(tmp / "site")], cwd=ROOT,
                                   stdout=subprocess.PIPE, text=True)
         try:
             origin = server.stdout.readline().strip()  # type: ignore[union-attr]

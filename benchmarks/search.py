@@ -40,10 +40,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from parsers.exemptions import CATALOGUE  # noqa: E402
+from parsers.catalogue import CATALOGUE  # noqa: E402
 from pipelines.db import open_db  # noqa: E402
 from pipelines.index import build_disclosures  # noqa: E402
-from pipelines.serve import SETTINGS, make_datasette  # noqa: E402
+from pipelines.web.serve import SETTINGS, make_datasette  # noqa: E402
 
 SEED = 20261125
 # Planted at known rates; the generated vocabulary never contains them.

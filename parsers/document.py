@@ -5,27 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from parsers import ParseError, html, ocr, pdf
-from parsers.letter import Letter, parse_letter, reference_from_name
+from parsers.letter import parse_letter
+from parsers.records import Letter
+from parsers.references import reference_from_name
+from parsers.sniff import sniff
 from parsers.text import clean_lines
 
-# Bump when a change to parsers/ changes what they return: stored files are re-parsed.
-PARSER_VERSION = 1
-
-
-def sniff(data: bytes) -> str:
-    """What the bytes are, by their first bytes, not by what the server said: pdf, html, zip, text, binary."""
-    head = data[:1024].lstrip().lower()
-    if head.startswith(b"%pdf-"):
-        return "pdf"
-    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<body" in head:
-        return "html"
-    if data[:4] == b"PK\x03\x04":
-        return "zip"  # XLSX and DOCX are zip containers
-    try:
-        data[:4096].decode("utf-8")
-        return "text"
-    except UnicodeDecodeError:
-        return "binary"
 
 
 def parse_document(data: bytes, filename: str | None = None) -> Letter:

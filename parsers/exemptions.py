@@ -3,68 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
-LEGISLATION_URL = "https://www.legislation.gov.uk/ukpga/2000/36/section/{section}"
-
-# section -> (name, kind). Part II exemptions, plus the two procedural refusals.
-CATALOGUE: dict[str, tuple[str, str]] = {
-    "12": ("Cost of compliance exceeds appropriate limit", "procedural"),
-    "14": ("Vexatious or repeated requests", "procedural"),
-    "21": ("Information accessible by other means", "absolute"),
-    "22": ("Information intended for future publication", "qualified"),
-    "22A": ("Research", "qualified"),
-    "23": ("Information supplied by, or relating to, bodies dealing with security matters", "absolute"),
-    "24": ("National security", "qualified"),
-    "26": ("Defence", "qualified"),
-    "27": ("International relations", "qualified"),
-    "28": ("Relations within the United Kingdom", "qualified"),
-    "29": ("The economy", "qualified"),
-    "30": ("Investigations and proceedings", "qualified"),
-    "31": ("Law enforcement", "qualified"),
-    "32": ("Court records", "absolute"),
-    "33": ("Audit functions", "qualified"),
-    "34": ("Parliamentary privilege", "absolute"),
-    "35": ("Formulation of government policy", "qualified"),
-    "36": ("Prejudice to effective conduct of public affairs", "qualified"),
-    "37": ("Communications with His Majesty and honours", "qualified"),
-    "38": ("Health and safety", "qualified"),
-    "39": ("Environmental information", "qualified"),
-    "40": ("Personal information", "absolute"),
-    "41": ("Information provided in confidence", "absolute"),
-    "42": ("Legal professional privilege", "qualified"),
-    "43": ("Commercial interests", "qualified"),
-    "44": ("Prohibitions on disclosure", "absolute"),
-}
-
-
-@dataclass(frozen=True)
-class Citation:
-    """One provision cited, in its most specific printed form."""
-
-    code: str  # "s31(1)(a)"
-    section: str  # "31"
-    questions: tuple[str, ...] = ()  # the questions whose answers cite it, where the letter says
-
-    @property
-    def section_code(self) -> str:
-        return f"s{self.section}"
-
-    @property
-    def name(self) -> str:
-        return CATALOGUE[self.section][0]
-
-    def to_json(self) -> dict[str, object]:
-        number: int | str = int(self.section) if self.section.isdigit() else self.section
-        out: dict[str, object] = {"code": self.code, "section": number, "name": self.name}
-        if self.questions:
-            out["questions"] = list(self.questions)
-        return out
-
-    def cited_by(self, codes: set[str]) -> bool:
-        """Whether a list of codes cites this provision, in this form or a shorter or longer one."""
-        return any(c == self.code or self.code.startswith(c + "(") or c.startswith(self.code + "(") for c in codes)
-
+from parsers.catalogue import CATALOGUE
+from parsers.records import Citation
 
 _PART = r"\(\s*[0-9]{1,2}[A-Z]?\s*\)|\(\s*[a-z]{1,4}\s*\)"
 _PARTS = rf"(?:\s*(?:{_PART}))*"

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from parsers.dates import DATE, date_from_match
-from parsers.exemptions import Citation, extract_exemptions
+from parsers.exemptions import extract_exemptions
 from parsers.outcome import classify_outcome
+from parsers.records import Citation, Letter, Question
+from parsers.references import extract_reference
 
 FORCES = ("Norfolk", "Suffolk")
 
-# "FOI 001310/19" (Norfolk-led), "FOI 002402-19" (Suffolk-led). Another force's scheme
-# ("FOI 2019/00123", "FOI-123-19") must not match: the year is two digits, then no digit.
-_REFERENCE = re.compile(
-    r"\b(?:FOI|Reference\s+No:?|Ref(?:erence)?:)\s*(?:Ref(?:erence)?\s*(?:No)?:?\s*)?(?:FOI\s*)?"
-    r"(?P<counter>\d{4,6})\s*[/-]\s*(?P<year>\d{2})(?![\d/])",
-    re.I,
-)
-_FILE_REFERENCE = re.compile(r"(?<!\d)(?P<counter>\d{6})[-_/](?P<year>\d{2})(?!\d)")
-_TITLE_REFERENCE = re.compile(r"^\s*(?:FOI\s*)?\d{4,6}\s*[/-]\s*\d{2}\b\s*[-:]?\s*", re.I)
 _FORCES = re.compile(r"\b(Norfolk|Suffolk)(?:\s+(?:and|&)\s+(Norfolk|Suffolk))?\s+Constabular(?:y|ies)", re.I)
 
 _REQUEST_START = re.compile(
@@ -58,48 +51,6 @@ _BULLET = re.compile(r"^-\s+")
 _ANSWER_WORD = re.compile(r"^\s*(?:-\s*)?(?:answer|response|reply|a)\s*[:.-]\s*", re.I)
 
 
-@dataclass(frozen=True)
-class Question:
-    """One request item and, when the letter pairs them, its answer."""
-
-    number: str
-    text: str
-    answer: str | None
-
-    def to_json(self) -> dict[str, object]:
-        return {"number": self.number, "text": self.text, "answer": self.answer}
-
-
-@dataclass(frozen=True)
-class Letter:
-    """Every field `foilog extract` reports for one letter."""
-
-    reference: str | None
-    forces: tuple[str, ...]
-    letter_date: str | None
-    received_date: str | None
-    correct_as_of: str | None
-    questions: tuple[Question, ...]
-    exemptions: tuple[Citation, ...]
-    outcome: str | None
-    ocr: bool = False
-    warnings: tuple[str, ...] = field(default=())
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "reference": self.reference,
-            "forces": list(self.forces),
-            "letter_date": self.letter_date,
-            "received_date": self.received_date,
-            "correct_as_of": self.correct_as_of,
-            "questions": [q.to_json() for q in self.questions],
-            "exemptions": [c.to_json() for c in self.exemptions],
-            "outcome": self.outcome,
-            "ocr": self.ocr,
-            "warnings": list(self.warnings),
-        }
-
-
 def parse_letter(lines: list[str], *, ocr: bool = False) -> Letter:
     """Read every field of a letter from its clean lines (see parsers.text.clean_lines)."""
     text = "\n".join(lines)
@@ -135,27 +86,6 @@ def _with_questions(citations: list[Citation], questions: tuple[Question, ...]) 
     """Each citation with the questions whose answers cite it (none when cited for the whole request)."""
     cited = {q.number: {c.code for c in extract_exemptions(q.answer)} for q in questions if q.answer}
     return [replace(c, questions=tuple(n for n, codes in cited.items() if c.cited_by(codes))) for c in citations]
-
-
-def extract_reference(text: str) -> str | None:
-    """The house reference, normalised.
-
-    >>> extract_reference("Reference No: FOI 002402-19"), extract_reference("FOI 2019/00123")
-    ('002402/19', None)
-    """
-    match = _REFERENCE.search(text)
-    return f"{int(match['counter']):06d}/{match['year']}" if match else None
-
-
-def reference_from_name(name: str) -> str | None:
-    """A reference printed in a file name or link text: "003610-18_-_cctv.pdf" -> "003610/18"."""
-    match = _REFERENCE.search(name) or _FILE_REFERENCE.search(name)
-    return f"{int(match['counter']):06d}/{match['year']}" if match else None
-
-
-def strip_reference(title: str) -> str:
-    """A listing title without its leading reference: "FOI 000456/24 Drones" -> "Drones"."""
-    return _TITLE_REFERENCE.sub("", title).strip()
 
 
 def extract_forces(text: str) -> tuple[str, ...]:

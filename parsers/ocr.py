@@ -36,7 +36,7 @@ def _mend_citation(match: re.Match[str]) -> str:
 
 
 def mend(text: str) -> str:
-    """Undo common OCR confusions in a page's text.
+    r"""Undo common OCR confusions in a page's text.
 
     >>> mend("| write ... Reference N\u00b0: FO! 004162-17\n* How many")
     'I write ... Reference No: FOI 004162-17\n- How many'
@@ -44,10 +44,6 @@ def mend(text: str) -> str:
     for pattern, replacement in _FIXES:
         text = pattern.sub(replacement, text)
     return _CITATION.sub(_mend_citation, text)
-
-
-def available() -> bool:
-    return shutil.which("tesseract") is not None
 
 
 def ocr_pdf(data: bytes, max_pages: int = 20) -> list[str]:

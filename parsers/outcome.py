@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
-if TYPE_CHECKING:
-    from parsers.exemptions import Citation
-    from parsers.letter import Question
+from parsers.records import Citation, Question
 
 OUTCOMES = ("disclosed", "partially_disclosed", "refused", "not_held", "neither_confirm_nor_deny")
 

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 import click
@@ -16,9 +17,8 @@ import yaml
 from pipelines import BadInput, FoilogError
 
 DEFAULT_DB = "data/foilog.db"
-DEFAULT_DATA = "data/files"
-DEFAULT_SOURCES = "sources.yml"
-SAMPLE_SITE = Path(__file__).resolve().parent.parent / "data" / "sample" / "site"
+DEFAULT_SOURCES = "sources.yml"  # in the working folder; else the one shipped with foilog (the real logs)
+DATA_DIR_HELP = "Where downloaded files are kept (default: the one recorded with the database; files/ beside a new one)."
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -37,80 +37,114 @@ def _setup_logging(verbose: bool) -> None:
 
 
 class FoilogGroup(click.Group):
-    """Turns domain errors into one line and an exit code, never a traceback."""
+    """Turns every error into one line and an exit code, never a traceback (`--verbose` adds it)."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
         except FoilogError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(exc.exit_code)
+            _fail(ctx, f"Error: {exc}", exc.exit_code)
         except sqlite3.DatabaseError as exc:  # a locked, full or corrupt database fails the run as a whole
-            click.echo(f"Error: database: {exc}", err=True)
-            sys.exit(1)
+            _fail(ctx, f"Error: database: {exc}", 1)
+        except OSError as exc:  # the disk, a folder that cannot be written
+            _fail(ctx, f"Error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), 1)
+        except Exception as exc:  # a bug of foilog's: still one line, and the traceback on request
+            _fail(ctx, f"Error: unexpected {type(exc).__name__}: {exc} (run with --verbose for the traceback)", 1)
+        return None
+
+
+def _fail(ctx: click.Context, message: str, code: int) -> None:
+    if ctx.meta.get("foilog.verbose"):
+        traceback.print_exc()
+    click.echo(message.splitlines()[0] if message else "Error", err=True)
+    sys.exit(code)
 
 
 @click.group(cls=FoilogGroup)
 @click.version_option(package_name="foilog")
-@click.option("-v", "--verbose", is_flag=True, help="Log debug detail.")
-def cli(verbose: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Log debug detail, and print the traceback of an unexpected error.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
     """foilog: a searchable archive of the Norfolk and Suffolk FOI disclosure logs."""
+    ctx.meta["foilog.verbose"] = verbose
     _setup_logging(verbose)
 
 
+def sources_path(given: str | None) -> str:
+    """The sources file: as given, else sources.yml in the working folder, else the one shipped with foilog."""
+    if given:
+        return given
+    if Path(DEFAULT_SOURCES).is_file():
+        return DEFAULT_SOURCES
+    from importlib.resources import files
+
+    return str(files("scraper") / "sources.yml")
+
+
+def _existing_db(db_path: str) -> None:
+    if not Path(db_path).is_file():
+        raise BadInput(f"database not found: {db_path} (run 'foilog run' or 'foilog demo' first)")
+
+
 def _crawl_options(func):  # type: ignore[no-untyped-def]
-    func = click.option("--data-dir", default=DEFAULT_DATA, show_default=True, help="Where downloaded files are kept.")(func)
+    func = click.option("--data-dir", default=None, help=DATA_DIR_HELP)(func)
     func = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")(func)
     func = click.option("--source", "names", multiple=True, help="Only this source (repeatable).")(func)
-    func = click.option("--sources", "sources_file", default=DEFAULT_SOURCES, show_default=True, help="Sources file (YAML).")(func)
+    func = click.option("--sources", "sources_file", default=None,
+                        help=f"Sources file (YAML; default: {DEFAULT_SOURCES} here, else the shipped one).")(func)
     return func
 
 
-def _load(sources_file: str, names: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def _load(sources_file: str | None, names: tuple[str, ...]):  # type: ignore[no-untyped-def]
     from scraper.sources import SourcesError, load_sources
 
     try:
-        return load_sources(sources_file, names)
+        return load_sources(sources_path(sources_file), names)
     except SourcesError as exc:
         raise BadInput(str(exc)) from None
 
 
-def _run(command: str, sources_file: str, names: tuple[str, ...], db_path: str, data_dir: str) -> None:
-    from pipelines.run import run
-
-    sources = _load(sources_file, names)
-    try:
-        summary = run(db_path, data_dir, sources, command=command)
-    except OSError as exc:
-        raise FoilogError(f"{command} failed: {exc}") from None
+def _report(summary) -> None:  # type: ignore[no-untyped-def]
+    """The run's summary line and warnings; a run in which every document failed fails as a whole."""
     click.echo(summary.line())
     for problem in summary.crawl.problems:
         click.echo(f"warning: {problem}", err=True)
+    if summary.all_failed:
+        raise FoilogError(f"run {summary.run_id}: {summary.all_failed}")
+
+
+def _run(command: str, sources_file: str | None, names: tuple[str, ...], db_path: str, data_dir: str | None) -> None:
+    from pipelines.run import run
+
+    _report(run(db_path, data_dir, _load(sources_file, names), command=command))
 
 
 @cli.command()
 @_crawl_options
-def crawl(sources_file: str, names: tuple[str, ...], db_path: str, data_dir: str) -> None:
+def crawl(sources_file: str | None, names: tuple[str, ...], db_path: str, data_dir: str | None) -> None:
     """Fetch listing pages, detail pages and documents; record every fetch."""
     _run("crawl", sources_file, names, db_path, data_dir)
 
 
 @cli.command()
 @_crawl_options
-def run(sources_file: str, names: tuple[str, ...], db_path: str, data_dir: str) -> None:
+def run(sources_file: str | None, names: tuple[str, ...], db_path: str, data_dir: str | None) -> None:
     """Crawl, parse and index: the nightly job."""
     _run("run", sources_file, names, db_path, data_dir)
 
 
 @cli.command()
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
-@click.option("--data-dir", default=DEFAULT_DATA, show_default=True, help="Where downloaded files are kept.")
+@click.option("--data-dir", default=None, help=DATA_DIR_HELP)
 @click.option("--reparse", is_flag=True, help="Parse every stored document again.")
-def parse(db_path: str, data_dir: str, reparse: bool) -> None:
+def parse(db_path: str, data_dir: str | None, reparse: bool) -> None:
     """Parse fetched documents not yet parsed by the current parser version."""
     from pipelines.run import parse_and_index
 
-    click.echo(parse_and_index(db_path, data_dir, reparse=reparse).line())
+    _existing_db(db_path)
+    _report(parse_and_index(db_path, data_dir, reparse=reparse))
 
 
 @cli.command()
@@ -159,10 +193,9 @@ def evaluate(folder: str, as_json: bool, verbose: bool) -> None:
 def serve(db_path: str, host: str, port: int, immutable: bool) -> None:
     """Serve the database read-only with Datasette, metadata.yml and foilog's templates."""
     from pipelines.db import open_db
-    from pipelines.serve import serve as serve_datasette
+    from pipelines.web.serve import serve as serve_datasette
 
-    if not Path(db_path).exists():
-        raise BadInput(f"database not found: {db_path} (run 'foilog run' or 'foilog demo' first)")
+    _existing_db(db_path)
     if not immutable:
         open_db(db_path).close()  # an older database gains this version's columns before pages ask for them
     click.echo(f"Serving {db_path} at http://{host}:{port}/")
@@ -176,7 +209,8 @@ def serve(db_path: str, host: str, port: int, immutable: bool) -> None:
 @click.option("--no-serve", is_flag=True, help="Stop after indexing, without serving Datasette.")
 def demo(db_path: str, data_dir: str, port: int, no_serve: bool) -> None:
     """The whole pipeline on the bundled sample, offline: mirror, crawl over HTTP, parse, index, serve."""
-    from pipelines.mirror import mirror_sources, serve_mirror
+    from pipelines.demo import SAMPLE_SITE
+    from pipelines.demo.mirror import mirror_sources, serve_mirror
     from pipelines.run import run as run_pipeline
 
     if not SAMPLE_SITE.is_dir():
@@ -189,10 +223,10 @@ def demo(db_path: str, data_dir: str, port: int, no_serve: bool) -> None:
         sources_file = Path(tmp) / "sources.yml"
         sources_file.write_text(yaml.safe_dump({"sources": mirror_sources(origin)}, sort_keys=False))
         summary = run_pipeline(db_path, data_dir, _load(str(sources_file), ()), command="demo")
-    click.echo(summary.line())
+    _report(summary)
     if no_serve:
         return
-    from pipelines.serve import serve as serve_datasette
+    from pipelines.web.serve import serve as serve_datasette
 
     click.echo(f"Datasette: http://127.0.0.1:{port}/  (Ctrl-C to stop)")
     serve_datasette(db_path, "127.0.0.1", port)
@@ -202,16 +236,18 @@ def demo(db_path: str, data_dir: str, port: int, no_serve: bool) -> None:
 @click.option("--cron", is_flag=True, help="A cron line instead of a systemd service and timer.")
 @click.option("--install", is_flag=True, help="Install it (systemd: write the units and start the timer).")
 @click.option("--unit-dir", type=click.Path(file_okay=False), help="Where to write the systemd units (and do not call systemctl).")
-@click.option("--sources", "sources_file", default=DEFAULT_SOURCES, show_default=True, help="Sources file (YAML).")
+@click.option("--sources", "sources_file", default=None, help="Sources file (YAML; default as for run).")
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
-@click.option("--data-dir", default=DEFAULT_DATA, show_default=True, help="Where downloaded files are kept.")
-def schedule(cron: bool, install: bool, unit_dir: str | None, sources_file: str, db_path: str, data_dir: str) -> None:
+@click.option("--data-dir", default=None, help=DATA_DIR_HELP)
+def schedule(cron: bool, install: bool, unit_dir: str | None, sources_file: str | None, db_path: str,
+             data_dir: str | None) -> None:
     """Print (or install) a nightly `foilog run`: a systemd timer, or a cron line."""
     import os
 
     from pipelines import schedule as plan
 
     workdir = Path.cwd()
+    sources_file = sources_path(sources_file)
     if cron:
         line = plan.cron_line(workdir, sources_file, db_path, data_dir)
         click.echo(plan.install_cron(line) if install else line)
@@ -231,23 +267,22 @@ def schedule(cron: bool, install: bool, unit_dir: str | None, sources_file: str,
 @click.option("--reason", default="", help="Why (recorded with the withdrawal; never the content).")
 @click.option("--undo", is_flag=True, help="Reverse an earlier withdrawal: the next crawl fetches it again.")
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
-@click.option("--data-dir", default=DEFAULT_DATA, show_default=True, help="Where downloaded files are kept.")
-def withdraw(target: str, reason: str, undo: bool, db_path: str, data_dir: str) -> None:
+@click.option("--data-dir", default=None, help=DATA_DIR_HELP)
+def withdraw(target: str, reason: str, undo: bool, db_path: str, data_dir: str | None) -> None:
     """Remove a document (by REFERENCE or URL) everywhere: files, rows, search index; record why."""
     from pipelines.db import open_db
-    from pipelines.files import FileStore
+    from pipelines.files import bind_store
     from pipelines.lock import run_lock
     from pipelines.withdraw import reinstate
     from pipelines.withdraw import withdraw as withdraw_document
 
-    if not Path(db_path).exists():
-        raise BadInput(f"database not found: {db_path}")
+    _existing_db(db_path)
     with run_lock(db_path):
         db = open_db(db_path)
         if undo:
             click.echo(f"reinstated {reinstate(db, target)} URL(s): the next crawl fetches them again")
             return
-        done = withdraw_document(db, FileStore(data_dir), target, reason or "no reason given")
+        done = withdraw_document(db, bind_store(db, db_path, data_dir), target, reason or "no reason given")
     click.echo(f"withdrew {len(done.urls)} URL(s) and {done.files} file(s); they will not be fetched again")
 
 
@@ -261,8 +296,7 @@ def status(db_path: str, as_json: bool, limit: int, failed_runs: int, quiet_days
     """The last runs and any source that looks broken (then the exit code is 1, so cron mails you)."""
     from pipelines.status import last_runs, source_health
 
-    if not Path(db_path).exists():
-        raise BadInput(f"database not found: {db_path}")
+    _existing_db(db_path)
     runs = last_runs(db_path, limit)
     health = source_health(db_path, failed_runs=failed_runs, quiet_days=quiet_days)
     broken = [h for h in health if not h["ok"]]

@@ -21,7 +21,7 @@ import httpx
 import sqlite_utils
 from sqlite_utils.db import NotFoundError
 
-from parsers.document import sniff
+from parsers.sniff import sniff
 from pipelines.db import now
 from pipelines.files import FileStore
 from pipelines.progress import Progress

@@ -7,15 +7,30 @@ from pathlib import Path
 
 import sqlite_utils
 
-from parsers.exemptions import CATALOGUE, LEGISLATION_URL
+from parsers.catalogue import CATALOGUE, LEGISLATION_URL
+
+DISCLOSURE_COLUMNS: dict[str, type] = {
+    "id": int, "key": str, "reference": str, "reference_from": str, "title": str, "force": str, "url": str,
+    "published_date": str, "letter_date": str, "received_date": str, "correct_as_of": str,
+    "year": int, "outcome": str, "exemption_sections": str, "exemption_codes": str,
+    "question_count": int, "document_id": int, "first_seen_at": str, "updated_at": str,
+    "removed_at": str, "revised_at": str,
+    "facet_key": int,  # its row of facet_combinations
+}
+# The disclosures table's default facets, in the order pages show them, and their kinds: the
+# one list of them. `foilog serve` adds them to metadata.yml's table settings, facet_combinations
+# holds each combination of their values, and pipelines/web/facets.py counts them together.
+COMBINED_FACETS = {"force": "column", "outcome": "column", "exemption_sections": "array", "year": "column"}
 
 # table -> (columns, primary key, indexes). Columns are only ever added, never changed,
 # so an older database gains new columns on the next run.
 TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, ...]]]] = {
+    # What belongs to the database as a whole: its id and where its files are (pipelines/files.py).
+    "settings": ({"key": str, "value": str}, "key", []),
     "crawl_runs": ({
         "id": int, "started_at": str, "finished_at": str, "status": str, "command": str, "sources": str,
         "pages": int, "new": int, "changed": int, "unchanged": int, "duplicate": int, "failed": int, "skipped": int, "parsed": int,
-        "parse_failed": int, "duration_s": float, "error": str,
+        "parse_failed": int, "parse_retried": int, "duration_s": float, "error": str,
     }, "id", []),
     # Each source in each run: what the health checks of `foilog status` read.
     "source_runs": ({
@@ -47,24 +62,20 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     }, "id", [("document_id",)]),
     # One parse per file content and parser version: a file is never parsed twice.
     "parses": ({
-        "sha256": str, "parser_version": int, "parsed_at": str, "result": str, "error": str,
+        "sha256": str, "parser_version": str, "parsed_at": str, "result": str, "error": str,
     }, "sha256", []),
-    "disclosures": ({
-        "id": int, "key": str, "reference": str, "reference_from": str, "title": str, "force": str, "url": str,
-        "published_date": str, "letter_date": str, "received_date": str, "correct_as_of": str,
-        "year": int, "outcome": str, "exemption_sections": str, "exemption_codes": str,
-        "question_count": int, "document_id": int, "first_seen_at": str, "updated_at": str,
-        "removed_at": str, "revised_at": str,
-        "facet_key": int,  # its row of facet_combinations
-    }, "id", [("key",), ("reference",), ("force",), ("outcome",), ("year",), ("letter_date",),
-              # Narrow and covering: a search's count and its facet counts read this, not the wide rows.
-              ("id", "facet_key")]),
+    # Files that could not be parsed for a reason not of their own (yet): tried again next run.
+    "parse_retries": ({
+        "sha256": str, "parser_version": str, "attempts": int, "error": str, "at": str,
+    }, "sha256", []),
+    "disclosures": (DISCLOSURE_COLUMNS, "id", [
+        ("key",), ("reference",), ("force",), ("outcome",), ("year",), ("letter_date",),
+        # Narrow and covering: a search's count and its facet counts read this, not the wide rows.
+        ("id", "facet_key")]),
     # Each combination of the default facets' values that some response has. A page counts
     # its matches by facet_key in one pass and adds them up per value here, instead of one
-    # pass over the matches per facet (pipelines/facets.py).
-    "facet_combinations": ({
-        "key": int, "force": str, "outcome": str, "year": int, "exemption_sections": str,
-    }, "key", []),
+    # pass over the matches per facet (pipelines/web/facets.py).
+    "facet_combinations": ({"key": int, **{column: DISCLOSURE_COLUMNS[column] for column in COMBINED_FACETS}}, "key", []),
     "questions": ({
         "id": int, "disclosure_id": int, "number": str, "position": int, "question": str, "answer": str,
         "outcome": str,  # this answer alone: disclosed, refused, not_held or neither_confirm_nor_deny
@@ -80,9 +91,6 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "id": int, "reference": str, "url": str, "reason": str, "withdrawn_at": str,
     }, "id", []),
 }
-# The disclosures table's default facets (metadata.yml) and their kinds; facet_combinations
-# holds each combination of their values, and pipelines/facets.py counts them together.
-COMBINED_FACETS = {"force": "column", "outcome": "column", "year": "column", "exemption_sections": "array"}
 
 FOREIGN_KEYS = {
     "questions": [("disclosure_id", "disclosures", "id")],

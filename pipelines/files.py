@@ -5,7 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import uuid
 from pathlib import Path
+
+import sqlite_utils
+
+from pipelines import FoilogError
 
 
 class FileStore:
@@ -13,9 +18,10 @@ class FileStore:
 
     PARTIAL = ".partial-"
 
-    def __init__(self, root: str | Path):
+    def __init__(self, root: str | Path, create: bool = True):
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        if create:
+            self.root.mkdir(parents=True, exist_ok=True)
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:4] / sha256
@@ -59,3 +65,46 @@ class FileStore:
             path.unlink(missing_ok=True)
             removed += 1
         return removed
+
+
+MARK = ".foilog-database"  # in a data directory: the id of the database whose files it holds
+
+
+class StoreMismatch(FoilogError):
+    """The data directory does not hold this database's files; nothing was recorded."""
+
+
+def bind_store(db: sqlite_utils.Database, db_path: str | Path, data_dir: str | Path | None = None) -> FileStore:
+    """The file store that belongs to a database: the one recorded with it, or `data_dir` when given.
+
+    A new database records its directory (by default `files/` beside it) and marks the
+    directory with the database's id, so every later command finds the files without being
+    told, and a directory holding another database's files, or none of this one's, is refused
+    before anything is written. An older database with no record is bound to the given
+    directory once that directory is seen to hold its files.
+    """
+    settings = db.table("settings")
+    recorded = {r["key"]: r["value"] for r in settings.rows}
+    database_id = recorded.get("database_id") or uuid.uuid4().hex
+    chosen = Path(data_dir or recorded.get("data_dir") or Path(db_path).parent / "files").resolve()
+    marked = (chosen / MARK).read_text().strip() if (chosen / MARK).is_file() else None
+    if marked and marked != database_id:
+        raise StoreMismatch(f"{chosen} holds the files of another database, not {db_path}")
+    if not marked:
+        stored = [r["sha256"] for r in db.query("select distinct sha256 from documents where sha256 is not null limit 20")]
+        if stored and not all(FileStore(chosen, create=False).path(sha).exists() for sha in stored):
+            where = f" (recorded: {recorded['data_dir']})" if recorded.get("data_dir") else ""
+            raise StoreMismatch(f"{chosen} does not hold the files of {db_path}{where}; pass the right --data-dir")
+    store = FileStore(chosen)
+    if not marked:
+        (chosen / MARK).write_text(database_id + "\n")
+    if recorded.get("database_id") != database_id or not _holds(recorded.get("data_dir"), database_id):
+        with db.atomic():
+            settings.upsert_all([{"key": "database_id", "value": database_id}, {"key": "data_dir", "value": str(chosen)}], pk="key")
+    return store
+
+
+def _holds(directory: str | None, database_id: str) -> bool:
+    """Whether a recorded directory still holds the database's files (it may have been moved)."""
+    mark = Path(directory) / MARK if directory else None
+    return bool(mark and mark.is_file() and mark.read_text().strip() == database_id)

@@ -14,7 +14,7 @@ import sqlite_utils
 
 from pipelines.crawl import CrawlCounts, crawl
 from pipelines.db import now, open_db
-from pipelines.files import FileStore
+from pipelines.files import bind_store
 from pipelines.index import build_disclosures
 from pipelines.lock import run_lock
 from pipelines.parse import ParseCounts, parse_pending
@@ -31,19 +31,32 @@ class RunSummary:
 
     def line(self) -> str:
         c, p = self.crawl, self.parse
+        retried = f", {p.retried} to retry" if p.retried else ""
         return (f"run {self.run_id}: {c.pages} listing pages; documents {c.new} new, {c.changed} changed, "
-                f"{c.unchanged} unchanged, {c.duplicate} duplicate, {c.failed} failed; parsed {p.parsed} ({p.failed} failed); "
+                f"{c.unchanged} unchanged, {c.duplicate} duplicate, {c.failed} failed; parsed {p.parsed} ({p.failed} failed{retried}); "
                 f"{self.disclosures} disclosures; {self.duration_s:.1f}s")
 
+    @property
+    def all_failed(self) -> str | None:
+        """Why the run failed as a whole although it went to the end: every document it tried failed."""
+        c = self.crawl
+        if c.failed and not (c.new or c.changed or c.unchanged or c.duplicate):
+            return f"every document fetched failed ({c.failed})"
+        if self.parse.all_failed:
+            return f"every document parsed failed ({self.parse.failed + self.parse.retried})"
+        return None
 
-def run(db_path: str | Path, data_dir: str | Path, sources: list[Source], *, command: str = "run",
+
+def run(db_path: str | Path, data_dir: str | Path | None, sources: list[Source], *, command: str = "run",
         transport: httpx.BaseTransport | None = None) -> RunSummary:
     """The nightly job: crawl, then (unless command is "crawl") parse and index.
 
     Failures of single documents are recorded and the run goes on; only a failure of the
-    whole run (the database or the disk) raises, after marking the run failed."""
+    whole run (the database or the disk) raises, after marking the run failed. `data_dir`
+    None means the one recorded with the database."""
     with run_lock(db_path):
-        db, store = open_db(db_path), FileStore(Path(data_dir))
+        db = open_db(db_path)
+        store = bind_store(db, db_path, data_dir)
         with recorded_run(db, command, sources) as summary:
             summary.crawl = crawl(db, store, sources, summary.run_id, transport=transport)
             if command != "crawl":
@@ -52,10 +65,11 @@ def run(db_path: str | Path, data_dir: str | Path, sources: list[Source], *, com
     return summary
 
 
-def parse_and_index(db_path: str | Path, data_dir: str | Path, *, reparse: bool = False) -> RunSummary:
+def parse_and_index(db_path: str | Path, data_dir: str | Path | None = None, *, reparse: bool = False) -> RunSummary:
     """`foilog parse`: parse what is pending (or everything), then rebuild the index."""
     with run_lock(db_path):
-        db, store = open_db(db_path), FileStore(Path(data_dir))
+        db = open_db(db_path)
+        store = bind_store(db, db_path, data_dir)
         with recorded_run(db, "parse", []) as summary:
             summary.parse = parse_pending(db, store, reparse=reparse)
             summary.disclosures = build_disclosures(db)
@@ -77,7 +91,8 @@ def recorded_run(db: sqlite_utils.Database, command: str, sources: list[Source])
     except BaseException as exc:
         _finish(db, summary, started, "failed", f"{type(exc).__name__}: {exc}")
         raise
-    _finish(db, summary, started, "completed", None)
+    failure = summary.all_failed
+    _finish(db, summary, started, "failed" if failure else "completed", failure)
 
 
 def _finish(db: sqlite_utils.Database, summary: RunSummary, started: float, status: str, error: str | None) -> None:
@@ -85,5 +100,5 @@ def _finish(db: sqlite_utils.Database, summary: RunSummary, started: float, stat
     counts = {k: v for k, v in asdict(summary.crawl).items() if k != "problems"}
     db.table("crawl_runs").update(summary.run_id, {
         "finished_at": now(), "status": status, **counts, "parsed": summary.parse.parsed,
-        "parse_failed": summary.parse.failed, "duration_s": round(summary.duration_s, 3),
+        "parse_failed": summary.parse.failed, "parse_retried": summary.parse.retried, "duration_s": round(summary.duration_s, 3),
         "error": error or ("; ".join(summary.crawl.problems) or None)})

@@ -15,7 +15,7 @@ After=network-online.target
 [Service]
 Type=oneshot
 WorkingDirectory={workdir}
-ExecStart={foilog} run --sources {sources} --db {db} --data-dir {data_dir}
+ExecStart={foilog} run --sources {sources} --db {db}{data_dir}
 ExecStartPost=-{foilog} status --db {db}
 Nice=10
 """
@@ -38,19 +38,24 @@ def command_path() -> str:
     return str(beside if beside.exists() else shutil.which("foilog") or "foilog")
 
 
-def units(workdir: Path, sources: str, db: str, data_dir: str) -> dict[str, str]:
+def _data_dir_option(workdir: Path, data_dir: str | None) -> str:
+    """` --data-dir DIR` when one is given; otherwise the run uses the one recorded with the database."""
+    return f" --data-dir {(workdir / data_dir).resolve()}" if data_dir else ""
+
+
+def units(workdir: Path, sources: str, db: str, data_dir: str | None) -> dict[str, str]:
     """The systemd unit files, by name. Paths are made absolute: systemd runs from /."""
     fill = dict(workdir=workdir, foilog=command_path(), sources=(workdir / sources).resolve(),
-                db=(workdir / db).resolve(), data_dir=(workdir / data_dir).resolve())
+                db=(workdir / db).resolve(), data_dir=_data_dir_option(workdir, data_dir))
     return {"foilog.service": SERVICE.format(**fill), "foilog.timer": TIMER}
 
 
-def cron_line(workdir: Path, sources: str, db: str, data_dir: str) -> str:
+def cron_line(workdir: Path, sources: str, db: str, data_dir: str | None) -> str:
     """A crontab line: every night at 02:30, output appended to a log beside the database; status mails on trouble."""
     db_path = (workdir / db).resolve()
     log = db_path.with_suffix(".log")
-    return (f"30 2 * * * cd {workdir} && {command_path()} run --sources {(workdir / sources).resolve()} --db {db_path} "
-            f"--data-dir {(workdir / data_dir).resolve()} >> {log} 2>&1; {command_path()} status --db {db_path} > /dev/null "
+    return (f"30 2 * * * cd {workdir} && {command_path()} run --sources {(workdir / sources).resolve()} --db {db_path}"
+            f"{_data_dir_option(workdir, data_dir)} >> {log} 2>&1; {command_path()} status --db {db_path} > /dev/null "
             f"|| {command_path()} status --db {db_path}")
 
 

@@ -7,35 +7,29 @@ did (what, when, why), never the content.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import sqlite_utils
 
+from parsers.references import as_reference
 from pipelines import BadInput
 from pipelines.db import now
 from pipelines.files import FileStore
 from pipelines.index import build_disclosures
 
-_REFERENCE = re.compile(r"^\s*(?:FOI\s*)?(\d{4,6})\s*[/-]\s*(\d{2})\s*$", re.I)
-
-
 @dataclass
 class Withdrawn:
     urls: list[str]
     files: int
-    disclosures_left: int
 
 
 def withdraw(db: sqlite_utils.Database, store: FileStore, target: str, reason: str) -> Withdrawn:
     """Withdraw the documents of a reference ("001310/19", "FOI 002402-19") or of one URL."""
-    match = _REFERENCE.match(target)
-    if match:
-        reference = f"{int(match[1]):06d}/{match[2]}"
+    reference = as_reference(target)
+    if reference:
         doc_ids = [r["id"] for r in db.query(
             "select d.id from documents d join disclosures s on s.id = d.disclosure_id where s.reference = ?", [reference])]
     else:
-        reference = None
         doc_ids = [r["document_id"] for r in db.query("select document_id from document_urls where url = ?", [target])]
     if not doc_ids:
         raise BadInput(f"nothing to withdraw: no document found for {target!r}")
@@ -59,20 +53,20 @@ def withdraw(db: sqlite_utils.Database, store: FileStore, target: str, reason: s
         sha_marks = ",".join("?" * len(shas))
         db.execute(f"delete from parses where sha256 in ({sha_marks})", list(shas))
         db.execute(f"delete from documents where id in ({marks})", doc_ids)
-        left = build_disclosures(db)  # the disclosure goes, or is rebuilt from what is left of it
+        build_disclosures(db)  # the disclosure goes, or is rebuilt from what is left of it
     removed = 0
     for sha256 in shas:  # files last: a crash before here leaves files that no row points to, never the reverse
         if not list(db.query("select 1 from documents where sha256 = ? limit 1", [sha256])):
             store.path(sha256).unlink(missing_ok=True)
             removed += 1
-    return Withdrawn(urls=urls, files=removed, disclosures_left=left)
+    return Withdrawn(urls=urls, files=removed)
 
 
 def reinstate(db: sqlite_utils.Database, target: str) -> int:
     """Reverse a withdrawal (by reference or URL): the next crawl fetches those URLs again."""
-    match = _REFERENCE.match(target)
-    if match:
-        rows = db.execute("delete from withdrawals where reference = ?", [f"{int(match[1]):06d}/{match[2]}"])
+    reference = as_reference(target)
+    if reference:
+        rows = db.execute("delete from withdrawals where reference = ?", [reference])
     else:
         rows = db.execute("delete from withdrawals where url = ?", [target])
     db.conn.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-from parsers.letter import reference_from_name, strip_reference
+from parsers.references import reference_from_name, strip_reference
 from scraper.entries import Due, Entry, ListingStats, walk_listings
 from scraper.http import Fetcher
 from scraper.sources import Source

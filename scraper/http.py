@@ -11,7 +11,6 @@ import email.utils
 import hashlib
 import logging
 import random
-import threading
 import time
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -108,7 +107,6 @@ class Fetcher:
         self._interval: dict[str, float] = {}
         self._next_at: dict[str, float] = {}
         self._robots: dict[str, Protego | None] = {}
-        self._lock = threading.Lock()
 
     def allow(self, hosts: tuple[str, ...], requests_per_second: float) -> None:
         """Add hosts to the allow-list with their politeness (0 means no limit)."""
@@ -221,10 +219,9 @@ class Fetcher:
         """Sleep until this host's next request is due."""
         host = urlsplit(url).netloc.lower()
         interval = self._interval.get(host, self._interval.get(urlsplit(url).hostname or "", 1.0))
-        with self._lock:
-            now = self.clock()
-            due = self._next_at.get(host, now)
-            self._next_at[host] = max(due, now) + interval
+        now = self.clock()
+        due = self._next_at.get(host, now)
+        self._next_at[host] = max(due, now) + interval
         if due > now:
             self.sleep(due - now)
 

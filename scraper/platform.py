@@ -6,7 +6,7 @@ from typing import Iterator
 
 from parsers.dates import parse_date
 from parsers.html import extract_published_text, extract_title, parse_html
-from parsers.letter import reference_from_name, strip_reference
+from parsers.references import reference_from_name, strip_reference
 from scraper.entries import Due, Entry, ListingStats, extract_links, walk_listings
 from scraper.http import Fetched, Fetcher
 from scraper.sources import Source, host_allowed

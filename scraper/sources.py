@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
+import msgspec
 import yaml
-
-LAYOUTS = ("platform", "drupal")
-FORCES = ("Norfolk", "Suffolk")
 
 # Defaults per layout; "{slug}" is the force's platform slug ("suffolk-constabulary").
 # Patterns are searched in the whole URL. "follow" defaults to "under a start URL".
@@ -31,6 +30,25 @@ class SourcesError(Exception):
     """The sources file cannot be used; the message says why in one line."""
 
 
+class SourceSpec(msgspec.Struct, forbid_unknown_fields=True):
+    """One entry of the sources file as written: the schema every key is checked against."""
+
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    force: Literal["Norfolk", "Suffolk"]
+    layout: Literal["platform", "drupal"]
+    start_urls: Annotated[list[str], msgspec.Meta(min_length=1)] | str
+    allowed_hosts: list[str] | None = None
+    # Finite and within reason: NaN or infinity would quietly turn the rate limit off.
+    requests_per_second: Annotated[float, msgspec.Meta(ge=0, le=100)] = 1.0
+    max_pages: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 2000
+    revalidate_days: Annotated[int, msgspec.Meta(ge=0, le=3650)] = 30
+    follow: str | None = None
+    detail: str | None = None
+    attachment: str | None = None
+    transport: Literal["http"] = "http"
+    enabled: bool = True
+
+
 @dataclass(frozen=True)
 class Source:
     """One disclosure log to crawl."""
@@ -46,20 +64,25 @@ class Source:
     follow: re.Pattern[str]
     detail: re.Pattern[str]
     attachment: re.Pattern[str]
-
-    @property
-    def slug(self) -> str:
-        return f"{self.force.lower()}-constabulary"
+    enabled: bool = True
 
 
 def load_sources(path: str | Path, names: tuple[str, ...] = ()) -> list[Source]:
-    """Read and check a sources file; keep only `names` when given."""
+    """Read and check a sources file; keep only `names` when given, else the enabled sources."""
     try:
-        raw = yaml.safe_load(Path(path).read_text())
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SourcesError(f"sources file not found: {path}") from None
+    except IsADirectoryError:
+        raise SourcesError(f"sources file is a directory: {path}") from None
+    except UnicodeDecodeError:
+        raise SourcesError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise SourcesError(f"sources file cannot be read: {path} ({exc.strerror or exc})") from None
     except yaml.YAMLError as exc:
         raise SourcesError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    except RecursionError:
+        raise SourcesError(f"{path}: nested too deeply to be a sources file") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("sources"), list):
         raise SourcesError(f"{path}: expected a top-level 'sources:' list")
     sources = [parse_source(item, f"{path}: source {i + 1}") for i, item in enumerate(raw["sources"])]
@@ -72,59 +95,69 @@ def load_sources(path: str | Path, names: tuple[str, ...] = ()) -> list[Source]:
         unknown = set(names) - seen
         if unknown:
             raise SourcesError(f"{path}: no source named {', '.join(sorted(unknown))}")
-        sources = [s for s in sources if s.name in names]
-    return sources
+        return [s for s in sources if s.name in names]  # named on the command line: run even if disabled
+    return [s for s in sources if s.enabled]
 
 
 def parse_source(item: object, where: str) -> Source:
     """One entry of the sources list, checked, with the layout's defaults filled in."""
-    if not isinstance(item, dict):
-        raise SourcesError(f"{where}: expected a mapping")
-    name = str(item.get("name") or "").strip()
-    if not name:
-        raise SourcesError(f"{where}: 'name' is required")
-    where = f"{where} ({name})"
-    force = str(item.get("force") or "")
-    if force not in FORCES:
-        raise SourcesError(f"{where}: 'force' must be one of {', '.join(FORCES)}, not '{force}'")
-    layout = str(item.get("layout") or "")
-    if layout not in LAYOUTS:
-        raise SourcesError(f"{where}: 'layout' must be one of {', '.join(LAYOUTS)}, not '{layout}'")
-    start_urls = item.get("start_urls") or []
-    if isinstance(start_urls, str):
-        start_urls = [start_urls]
-    if not start_urls or not all(isinstance(u, str) and urlsplit(u).scheme in ("http", "https") for u in start_urls):
-        raise SourcesError(f"{where}: 'start_urls' must list http(s) URLs")
-    hosts = tuple(str(h).lower() for h in (item.get("allowed_hosts") or {urlsplit(u).netloc for u in start_urls}))
+    if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"].strip():
+        where = f"{where} ({item['name'].strip()})"
+    try:
+        spec = msgspec.convert(item, SourceSpec)
+    except msgspec.ValidationError as exc:
+        raise SourcesError(f"{where}: {_explain(str(exc))}") from None
+    start_urls = [spec.start_urls] if isinstance(spec.start_urls, str) else spec.start_urls
+    for url in start_urls:
+        if not _is_http_url(url):
+            raise SourcesError(f"{where}: 'start_urls': {url!r} is not an http(s) URL")
+    hosts = tuple(h.lower() for h in (spec.allowed_hosts or {urlsplit(u).netloc for u in start_urls}))
     for url in start_urls:
         if not host_allowed(url, hosts):
-            raise SourcesError(f"{where}: start URL {url} is not on allowed_hosts")
-    try:
-        rate = float(item.get("requests_per_second", 1))
-        max_pages = int(item.get("max_pages", 2000))
-        revalidate_days = int(item.get("revalidate_days", 30))
-    except (TypeError, ValueError):
-        raise SourcesError(f"{where}: requests_per_second, max_pages and revalidate_days must be numbers") from None
-    if rate < 0 or max_pages < 1 or revalidate_days < 0:
-        raise SourcesError(f"{where}: requests_per_second and revalidate_days must be >= 0, max_pages >= 1")
-    slug = f"{force.lower()}-constabulary"
-    defaults = DEFAULT_PATTERNS[layout]
+            raise SourcesError(f"{where}: 'start_urls': {url} is not on allowed_hosts")
+    slug = f"{spec.force.lower()}-constabulary"
+    defaults = DEFAULT_PATTERNS[spec.layout]
     # Under a start URL: ".../disclosure-logs" also follows ".../disclosure-logs/2019" and "...?year=2019".
-    follow = item.get("follow") or "^(?:" + "|".join(re.escape(u.split("?")[0].rstrip("/")) for u in start_urls) + ")"
+    follow = spec.follow or "^(?:" + "|".join(re.escape(u.split("?")[0].rstrip("/")) for u in start_urls) + ")"
     patterns = {}
-    for key, value in (("follow", follow), ("detail", item.get("detail") or defaults["detail"].format(slug=slug)),
-                       ("attachment", item.get("attachment") or defaults["attachment"])):
+    for key, value in (("follow", follow), ("detail", spec.detail or defaults["detail"].format(slug=slug)),
+                       ("attachment", spec.attachment or defaults["attachment"])):
         try:
-            patterns[key] = re.compile(str(value))
+            patterns[key] = re.compile(value)
         except re.error as exc:
             raise SourcesError(f"{where}: '{key}' is not a valid regular expression ({exc})") from None
-    return Source(name=name, force=force, layout=layout, start_urls=tuple(start_urls), allowed_hosts=hosts,
-                  requests_per_second=rate, max_pages=max_pages, revalidate_days=revalidate_days, **patterns)
+    return Source(name=spec.name.strip(), force=spec.force, layout=spec.layout, start_urls=tuple(start_urls),
+                  allowed_hosts=hosts, requests_per_second=spec.requests_per_second, max_pages=spec.max_pages,
+                  revalidate_days=spec.revalidate_days, enabled=spec.enabled, **patterns)
+
+
+def _explain(message: str) -> str:
+    """msgspec's "Expected `int`, got `str` - at `$.max_pages`" as "'max_pages': expected `int`, got `str`"."""
+    text, _, at = message.partition(" - at `$")
+    if at:
+        key = at.rstrip("`").lstrip(".").split("[")[0]
+        text = f"'{key}': {text[:1].lower()}{text[1:]}"
+    for said, meant in (("Object contains unknown field", "unknown key"), ("Object missing required field", "missing key")):
+        if text.startswith(said):
+            text = meant + " " + text[len(said):].strip().replace("`", "'")
+    return text
+
+
+def _is_http_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def host_allowed(url: str, allowed_hosts: tuple[str, ...] | set[str]) -> bool:
     """Whether a URL's host is on the allow-list: "host:port" allows that port, a bare "host" any port."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1/"
+        return False
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return False
     netloc = parts.netloc.lower().rsplit("@", 1)[-1]

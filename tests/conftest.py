@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipelines.mirror import mirror_sources, serve_mirror
+from pipelines.demo import SAMPLE
+from pipelines.demo.mirror import mirror_sources, serve_mirror
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "sample"
-SHARED = ROOT.parent / "shared"
-SEED_TEXT = SHARED / "seed-foi-001310-19.txt"
+# A letter of this project's own words in the shape of a real joint response (see its test).
+SEED_TEXT = ROOT / "tests" / "fixtures" / "seed-shaped-letter.txt"
 
 
 def foilog(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -107,11 +107,9 @@ def sources_file(tmp_path: Path, mirror: str) -> Path:
 
 @pytest.fixture(scope="session")
 def seed_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real seed letter's text rendered to a multi-page PDF with letterhead and footers."""
+    """A seed-shaped letter rendered to a multi-page PDF with letterhead and footers."""
     from tools.letters import render_pdf
 
-    if not SEED_TEXT.exists():
-        pytest.fail(f"the seed letter is missing: {SEED_TEXT} (../shared must sit beside the project)")
-    path = tmp_path_factory.mktemp("seed") / "foi-001310-19.pdf"
+    path = tmp_path_factory.mktemp("seed") / "foi-004417-21.pdf"
     path.write_bytes(render_pdf(SEED_TEXT.read_text(), letterhead="Norfolk and Suffolk Constabularies - Freedom of Information"))
     return path

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
-from pipelines.mirror import MirrorHandler, serve_mirror
+from pipelines.demo.mirror import MirrorHandler, serve_mirror
 from tools.make_mirror import Manifest, build_mirror
 
 

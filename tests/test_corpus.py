@@ -109,7 +109,7 @@ def test_a_file_that_takes_too_long_is_given_up_and_the_run_goes_on(monkeypatch:
     slow = CORPUS / "broken-300-pages.pdf"
     good = CORPUS / "letter-02.pdf"
     monkeypatch.setattr(parse, "FILE_TIMEOUT", 1)
-    results = {sha: (result, error) for sha, result, error in
-               (parse.parse_job((name, str(path), "pdf")) for name, path in (("slow", slow), ("good", good)))}
-    assert results["slow"] == (None, "took longer than 1s to parse")
-    assert json.loads(results["good"][0])["reference"] == truth(good)["reference"]
+    results = {o.sha256: o for o in (parse.parse_job((name, str(path), "pdf")) for name, path in (("slow", slow), ("good", good)))}
+    assert results["slow"].retry == "took longer than 1s to parse" and results["slow"].counted
+    assert results["slow"].result is None and results["slow"].error is None, "a time limit is not yet the file's fate"
+    assert json.loads(results["good"].result or "")["reference"] == truth(good)["reference"]

@@ -14,7 +14,7 @@ import pytest
 from datasette.app import Datasette
 from selectolax.lexbor import LexborHTMLParser
 
-from pipelines.serve import make_datasette
+from pipelines.web.serve import make_datasette
 from tests.conftest import rows, serving
 
 

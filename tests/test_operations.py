@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from importlib.resources import files
 from pathlib import Path
 
 from pipelines.lock import run_lock
@@ -72,7 +73,7 @@ def test_status_flags_a_listing_that_changed_shape_and_exits_non_zero(tmp_path: 
     import json
     import shutil
 
-    from pipelines.mirror import serve_mirror
+    from pipelines.demo.mirror import serve_mirror
     from tests.conftest import SAMPLE, write_sources
 
     site = tmp_path / "site"
@@ -127,7 +128,9 @@ def test_schedule_prints_and_installs_a_nightly_run(tmp_path: Path) -> None:
     assert printed.returncode == 0
     assert "# foilog.timer" in printed.stdout and "OnCalendar=*-*-* 02:30:00" in printed.stdout
     exec_line = next(l for l in printed.stdout.splitlines() if l.startswith("ExecStart="))
-    assert f"run --sources {tmp_path}/sources.yml --db {tmp_path}/data/foilog.db" in exec_line
+    # No sources.yml in the working folder: the one shipped with foilog; no --data-dir: the database's own.
+    shipped = Path(str(files("scraper") / "sources.yml")).resolve()
+    assert exec_line.endswith(f"run --sources {shipped} --db {tmp_path}/data/foilog.db"), exec_line
     assert Path(exec_line.split("=", 1)[1].split()[0]).name in ("foilog", "python")
     cron = foilog("schedule", "--cron", "--db", "x.db", cwd=tmp_path)
     assert cron.stdout.startswith("30 2 * * * cd ") and f"--db {tmp_path}/x.db" in cron.stdout
@@ -142,7 +145,7 @@ def test_a_revised_letter_is_reparsed_with_its_difference_and_a_removed_one_stay
     import dataclasses
     import shutil
 
-    from pipelines.mirror import serve_mirror
+    from pipelines.demo.mirror import serve_mirror
     from tests.conftest import SAMPLE, write_sources
     from tools.letters import Item, letter_text, render_pdf
     from tools.make_sample import LETTERS

@@ -6,16 +6,12 @@ import pytest
 
 from parsers import ParseError
 from parsers.dates import parse_date
-from parsers.document import parse_document, sniff
+from parsers.document import parse_document
 from parsers.exemptions import extract_exemptions
 from parsers.html import extract_text as html_text
-from parsers.letter import (
-    extract_forces,
-    extract_reference,
-    parse_letter,
-    reference_from_name,
-    strip_reference,
-)
+from parsers.letter import extract_forces, parse_letter
+from parsers.references import as_reference, extract_reference, reference_from_name, strip_reference
+from parsers.sniff import sniff
 from parsers.outcome import classify_answer
 from parsers.text import clean_lines, normalise
 

@@ -108,13 +108,32 @@ def test_bad_sources_files_are_refused_in_one_line(tmp_path: Path) -> None:
         "host not allowed": "sources:\n- {name: a, force: Norfolk, layout: drupal, start_urls: [http://127.0.0.1:1/], allowed_hosts: [example.org]}\n",
         "bad regex": "sources:\n- {name: a, force: Norfolk, layout: drupal, start_urls: [http://127.0.0.1:1/], follow: '('}\n",
     }
-    for case, text in cases.items():
+    one = "sources:\n- {name: a, force: Norfolk, layout: drupal, start_urls: [http://127.0.0.1:1/]%s}\n"
+    # Each names the key that is wrong.
+    keyed = {
+        "nan rate": (one % ", requests_per_second: .nan", "requests_per_second"),
+        "infinite rate": (one % ", requests_per_second: .inf", "requests_per_second"),
+        "negative rate": (one % ", requests_per_second: -1", "requests_per_second"),
+        "text pages": (one % ", max_pages: many", "max_pages"),
+        "unknown key": (one % ", max_page: 3", "max_page"),
+        "missing name": ("sources:\n- {force: Norfolk, layout: drupal, start_urls: [http://127.0.0.1:1/]}\n", "name"),
+        "broken ipv6": ("sources:\n- {name: a, force: Norfolk, layout: drupal, start_urls: ['http://[::1/']}\n", "start_urls"),
+        "bad port": ("sources:\n- {name: a, force: Norfolk, layout: drupal, start_urls: ['http://127.0.0.1:x/']}\n", "start_urls"),
+        "browser transport": (one % ", transport: browser", "transport"),
+    }
+    cases.update({case: text for case, (text, _) in keyed.items()})
+    (tmp_path / "a directory.yml").mkdir()
+    (tmp_path / "not utf-8.yml").write_bytes("sources: [caf\u00e9]".encode("latin-1"))
+    (tmp_path / "deep.yml").write_text("sources: " + "[" * 100_000 + "]" * 100_000)
+    for case, text in {**cases, "a directory": None, "not utf-8": None, "deep": None}.items():
         path = tmp_path / f"{case}.yml"
         if text is not None:
             path.write_text(text)
         result = foilog("run", "--sources", str(path), "--db", str(tmp_path / "f.db"))
-        assert result.returncode == 2, case
+        assert result.returncode == 2, (case, result.stderr)
         assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1, (case, result.stderr)
+        if case in keyed:
+            assert f"'{keyed[case][1]}'" in result.stderr, (case, result.stderr)
     unknown = foilog("run", "--sources", str(tmp_path / "bad layout.yml"), "--source", "nope")
     assert unknown.returncode == 2
     assert not (tmp_path / "f.db").exists(), "bad input writes nothing"
@@ -132,7 +151,7 @@ def test_demo_runs_the_whole_pipeline_on_the_bundled_sample(tmp_path: Path, expe
 def test_shipped_sources_file_is_valid() -> None:
     from scraper.sources import load_sources
 
-    sources = load_sources(Path(__file__).resolve().parent.parent / "sources.yml")
+    sources = load_sources(Path(__file__).resolve().parent.parent / "scraper" / "sources.yml")
     assert {(s.force, s.layout) for s in sources} == {
         ("Norfolk", "platform"), ("Suffolk", "platform"), ("Norfolk", "drupal"), ("Suffolk", "drupal")}
     platform = next(s for s in sources if s.name == "suffolk-platform")

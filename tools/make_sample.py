@@ -1,6 +1,6 @@
-"""Write the bundled sample: a static mirror of both forces' disclosure logs under data/sample/.
+"""Write the bundled sample: a static mirror of both forces' disclosure logs under pipelines/demo/sample/.
 
-    python -m tools.make_sample            # rewrite data/sample/site and data/sample/expected.json
+    python -m tools.make_sample            # rewrite pipelines/demo/sample/site and expected.json
 
 The letters are this project's own, written in the two house templates of SITES.md. The
 mirror has both eras: the Drupal logs (landing page, year pages, direct PDF links with the
@@ -265,7 +265,7 @@ def drupal_page(title: str, body: str) -> str:
 
 
 def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "data" / "sample"
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "pipelines" / "demo" / "sample"
     records = build(out)
     print(f"wrote {len(records)} letters to {out}")
 

@@ -114,7 +114,7 @@ def mirror_sources(origin: str) -> list[dict[str, object]]:
 
 
 def main() -> None:
-    """`python -m pipelines.mirror DIR [PORT]`: serve a mirror until interrupted."""
+    """`python -m pipelines.demo.mirror DIR [PORT]`: serve a mirror until interrupted."""
     import sys
     import time
 

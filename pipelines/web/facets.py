@@ -25,7 +25,7 @@ from datasette import facets
 from datasette.database import QueryInterrupted
 from datasette.utils import escape_sqlite, path_with_removed_args
 
-from pipelines.datasette_plugin import NAME
+from pipelines.web import NAME
 from pipelines.db import COMBINED_FACETS
 
 TABLE = "disclosures"

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import yaml
 from datasette.app import Datasette
 from datasette.database import Database
 
-from pipelines.datasette_plugin import NAME
+from pipelines.db import COMBINED_FACETS
+from pipelines.web import NAME
 
-ROOT = Path(__file__).resolve().parent.parent
-METADATA = ROOT / "metadata.yml"
-TEMPLATES = ROOT / "templates"
+# Shipped inside the package, so a wheel installed anywhere serves the same pages as a checkout.
+WEB = files(__package__ or "pipelines.web")
+TEMPLATES = Path(str(WEB / "templates"))
 
 # Chosen for a log of a few hundred thousand responses on a small machine (see
 # benchmarks/search.py): a search with every default facet must finish, and a runaway
@@ -37,7 +40,7 @@ def make_datasette(db_path: str | Path, settings: dict | None = None, immutable:
     is served; `immutable` opens a published copy that never changes with `immutable=1`,
     which lets SQLite skip locking altogether.
     """
-    metadata = yaml.safe_load(METADATA.read_text())
+    metadata = load_metadata()
     ds = Datasette(metadata=metadata, settings={**SETTINGS, **(settings or {})}, template_dir=str(TEMPLATES))
     ds.remove_database("_memory")  # Datasette adds one when started without files
     ds.add_database(Database(ds, path=str(Path(db_path).resolve()), is_mutable=not immutable), name=NAME)
@@ -49,3 +52,11 @@ def serve(db_path: str | Path, host: str, port: int, immutable: bool = False) ->
     import uvicorn
 
     uvicorn.run(make_datasette(db_path, immutable=immutable).app(), host=host, port=port, log_level="warning")
+
+
+def load_metadata() -> dict[str, Any]:
+    """metadata.yml, with the disclosures table's default facets from the one list of them."""
+    metadata = yaml.safe_load((WEB / "metadata.yml").read_text(encoding="utf-8"))
+    table = metadata["databases"][NAME]["tables"]["disclosures"]
+    table["facets"] = [column if kind == "column" else {kind: column} for column, kind in COMBINED_FACETS.items()]
+    return metadata

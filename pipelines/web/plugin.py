@@ -14,9 +14,9 @@ from typing import Any
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from parsers.exemptions import CATALOGUE
+from parsers.catalogue import CATALOGUE
+from pipelines.web import NAME
 
-NAME = "foilog"  # the database's name in every URL and in metadata.yml, whatever the file is called
 
 OPEN, CLOSE = "\ue000", "\ue001"
 
@@ -35,7 +35,7 @@ def render_cell(row: Any, value: object, column: str, table: str | None, databas
 @hookimpl(wrapper=True)
 def register_facet_classes() -> Any:
     # Datasette's own column and array facets, with foilog's default facets counted in one pass.
-    from pipelines.facets import REPLACING
+    from pipelines.web.facets import REPLACING
 
     return [[REPLACING.get(kind, kind) for kind in kinds] for kinds in (yield)]
 

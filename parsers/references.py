@@ -1,0 +1,52 @@
+"""FOI references in the forces' house forms, normalised once: "FOI 002402-19" -> "002402/19"."""
+
+from __future__ import annotations
+
+import re
+
+# "FOI 001310/19" (Norfolk-led), "FOI 002402-19" (Suffolk-led). Another force's scheme
+# ("FOI 2019/00123", "FOI-123-19") must not match: the year is two digits, then no digit.
+_REFERENCE = re.compile(
+    r"\b(?:FOI|Reference\s+No:?|Ref(?:erence)?:)\s*(?:Ref(?:erence)?\s*(?:No)?:?\s*)?(?:FOI\s*)?"
+    r"(?P<counter>\d{4,6})\s*[/-]\s*(?P<year>\d{2})(?![\d/])",
+    re.I,
+)
+_FILE_REFERENCE = re.compile(r"(?<!\d)(?P<counter>\d{6})[-_/](?P<year>\d{2})(?!\d)")
+_TITLE_REFERENCE = re.compile(r"^\s*(?:FOI\s*)?\d{4,6}\s*[/-]\s*\d{2}\b\s*[-:]?\s*", re.I)
+_WHOLE = re.compile(r"^\s*(?:FOI\s*)?(?P<counter>\d{4,6})\s*[/-]\s*(?P<year>\d{2})\s*$", re.I)
+
+
+def normalise(match: re.Match[str]) -> str:
+    """A match with counter and year groups as NNNNNN/YY."""
+    return f"{int(match['counter']):06d}/{match['year']}"
+
+
+def extract_reference(text: str) -> str | None:
+    """The house reference, normalised.
+
+    >>> extract_reference("Reference No: FOI 002402-19"), extract_reference("FOI 2019/00123")
+    ('002402/19', None)
+    """
+    match = _REFERENCE.search(text)
+    return normalise(match) if match else None
+
+
+def reference_from_name(name: str) -> str | None:
+    """A reference printed in a file name or link text: "003610-18_-_cctv.pdf" -> "003610/18"."""
+    match = _REFERENCE.search(name) or _FILE_REFERENCE.search(name)
+    return normalise(match) if match else None
+
+
+def strip_reference(title: str) -> str:
+    """A listing title without its leading reference: "FOI 000456/24 Drones" -> "Drones"."""
+    return _TITLE_REFERENCE.sub("", title).strip()
+
+
+def as_reference(text: str) -> str | None:
+    """The whole text as a reference, normalised; None when it is anything else (a URL, say).
+
+    >>> as_reference(" FOI 2402-19 "), as_reference("https://example.org/2402-19.pdf")
+    ('002402/19', None)
+    """
+    match = _WHOLE.match(text)
+    return normalise(match) if match else None
