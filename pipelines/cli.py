@@ -198,7 +198,7 @@ def serve(db_path: str, host: str, port: int, immutable: bool) -> None:
     _existing_db(db_path)
     if not immutable:
         open_db(db_path).close()  # an older database gains this version's columns before pages ask for them
-    click.echo(f"Serving {db_path} at http://{host}:{port}/")
+    click.echo(f"Serving {db_path}")
     serve_datasette(db_path, host, port, immutable=immutable)
 
 
@@ -228,7 +228,6 @@ def demo(db_path: str, data_dir: str, port: int, no_serve: bool) -> None:
         return
     from pipelines.web.serve import serve as serve_datasette
 
-    click.echo(f"Datasette: http://127.0.0.1:{port}/  (Ctrl-C to stop)")
     serve_datasette(db_path, "127.0.0.1", port)
 
 
@@ -311,6 +310,9 @@ def status(db_path: str, as_json: bool, limit: int, failed_runs: int, quiet_days
                        f"{r['unchanged'] or 0} unchanged, {r['failed'] or 0} failed"
                        + (f" - {r['error']}" if r["error"] else ""))
         for h in health:
-            click.echo(f"source {h['source']}: " + ("ok" if h["ok"] else "BROKEN: " + "; ".join(h["problems"])))
+            failing = (f"; {h['failing_urls']} URL(s) failing, asked again after 1, 2, 4 ... days "
+                       f"(longest streak {h['longest_failing_streak']} checks, oldest last checked {h['failing_since']})"
+                       if h["failing_urls"] else "")
+            click.echo(f"source {h['source']}: " + ("ok" if h["ok"] else "BROKEN: " + "; ".join(h["problems"])) + failing)
     if broken:
         sys.exit(1)

@@ -42,54 +42,87 @@ class CrawlCounts:
     unchanged: int = 0
     duplicate: int = 0  # known content found at another URL (a copy, or the other force's log)
     failed: int = 0
+    failed_again: int = 0  # of those, URLs that were failing already (asked again after a back-off)
     skipped: int = 0  # known entries not due for a revisit this run
     problems: list[str] = field(default_factory=list)
 
 
 class DbArchive:
-    """Validators and stored bodies for conditional requests, from document_urls and the file store."""
+    """Validators and stored bodies for conditional requests, from document_urls and the file store.
+
+    A URL whose last body was refused (an HTML page for a PDF link) keeps that body's
+    validators, so that it is asked again conditionally instead of downloaded in full.
+    """
 
     def __init__(self, db: sqlite_utils.Database, store: FileStore):
         self.db, self.store = db, store
 
     def _row(self, url: str) -> dict | None:
-        rows = list(self.db.query("select etag, last_modified, sha256 from document_urls where url = ?", [url]))
+        rows = list(self.db.query("select etag, last_modified, sha256, refused from document_urls where url = ?", [url]))
         return rows[0] if rows else None
 
     def validators(self, url: str) -> tuple[str | None, str | None] | None:
         row = self._row(url)
-        if not row or not row["sha256"] or not (row["etag"] or row["last_modified"]):
+        if not row or not (row["etag"] or row["last_modified"]):
             return None
-        if not self.store.path(row["sha256"]).exists():
+        if not row["refused"] and not (row["sha256"] and self.store.path(row["sha256"]).exists()):
             return None  # nothing to reuse: ask for the full body
         return row["etag"], row["last_modified"]
 
     def stored_body(self, url: str) -> bytes | None:
         row = self._row(url)
-        return self.store.get(row["sha256"]) if row and row["sha256"] else None
+        return self.store.get(row["sha256"]) if row and row["sha256"] and not row["refused"] else None
+
+    def refused(self, url: str) -> bool:
+        row = self._row(url)
+        return bool(row and row["refused"])
 
 
 def revisit_schedule(db: sqlite_utils.Database, days: int, today: dt.date | None = None) -> Due:
-    """Whether an entry URL is due to be fetched this run (see the module's revalidation policy)."""
-    today = today or dt.datetime.now(dt.timezone.utc).date()
-    overdue = (dt.datetime.combine(today, dt.time(), dt.timezone.utc) - dt.timedelta(days=days)).isoformat()
+    """Whether an entry URL is due to be fetched this run (see the module's revalidation policy).
+
+    A URL that keeps failing is asked again after 1, 2, 4 ... days, at most `days` apart.
+    """
+    today = today or utc_today()
+    overdue = (today - dt.timedelta(days=days)).isoformat()
 
     def due(url: str) -> bool:
-        if days == 0:
+        rows = list(db.query("select sha256, error, failures, coalesce(last_checked_on, substr(last_checked_at, 1, 10)) as on_day "
+                             "from document_urls where url = ?", [url]))
+        if not rows or not rows[0]["on_day"]:
             return True
-        rows = list(db.query("select sha256, error, last_checked_at from document_urls where url = ?", [url]))
-        if not rows or not rows[0]["sha256"] or rows[0]["error"] or not rows[0]["last_checked_at"]:
+        row = rows[0]
+        if row["error"]:
+            return today >= retry_date(row["on_day"], row["failures"] or 1, days)
+        if days == 0 or not row["sha256"]:
             return True
-        if rows[0]["last_checked_at"] < overdue:
+        if row["on_day"] < overdue:
             return True
         return zlib.crc32(url.encode()) % days == today.toordinal() % days
 
     return due
 
 
+def retry_date(checked_on: str, failures: int, days: int) -> dt.date:
+    """When a URL that failed `failures` times in a row is next asked: 1, 2, 4 ... days on, at most `days`.
+
+    >>> [retry_date("2026-01-01", n, 30).isoformat() for n in (1, 2, 3, 9)]
+    ['2026-01-02', '2026-01-03', '2026-01-05', '2026-01-31']
+    """
+    wait = min(2 ** min(failures - 1, 30), max(days, 1))
+    return dt.date.fromisoformat(checked_on[:10]) + dt.timedelta(days=wait)
+
+
+def utc_today() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
 def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], run_id: int,
-          transport: httpx.BaseTransport | None = None) -> CrawlCounts:
-    """Crawl each source in turn; a failing source is recorded and the next one goes on."""
+          transport: httpx.BaseTransport | None = None, today: dt.date | None = None) -> CrawlCounts:
+    """Crawl each source in turn; a failing source is recorded and the next one goes on.
+
+    `today` is the run's date, by which entries are due and checks are dated; by default the UTC date."""
+    today = today or utc_today()
     counts = CrawlCounts()
     removed = store.remove_partials()
     if removed:
@@ -116,7 +149,7 @@ def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], ru
             for source in sources:
                 current[0] = source.name
                 before = (counts.new, counts.failed)
-                stats, found = _crawl_source(db, store, fetcher, source, counts, progress, run_id)
+                stats, found = _crawl_source(db, store, fetcher, source, counts, progress, run_id, today)
                 db.table("source_runs").upsert({
                     "run_id": run_id, "source": source.name, "finished_at": now(), "pages": stats.pages,
                     "pages_failed": stats.failed, "entries": found, "new": counts.new - before[0],
@@ -132,11 +165,11 @@ def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], ru
 
 
 def _crawl_source(db: sqlite_utils.Database, store: FileStore, fetcher: Fetcher, source: Source,
-                  counts: CrawlCounts, progress: Progress, run_id: int) -> tuple[ListingStats, int]:
+                  counts: CrawlCounts, progress: Progress, run_id: int, today: dt.date) -> tuple[ListingStats, int]:
     stats = ListingStats()
     found = 0
     progress.start(source.name)
-    due = revisit_schedule(db, source.revalidate_days)
+    due = revisit_schedule(db, source.revalidate_days, today)
     for entry in LAYOUTS[source.layout](fetcher, source, stats, due):
         found += 1
         with db.atomic():  # one transaction per entry: a kill loses at most the entry in hand
@@ -148,8 +181,10 @@ def _crawl_source(db: sqlite_utils.Database, store: FileStore, fetcher: Fetcher,
                 if fetched.error == WITHDRAWN:
                     counts.skipped += 1
                     continue
-                outcome = save_document(db, store, entry, fetched, run_id)
+                outcome = save_document(db, store, entry, fetched, run_id, today)
                 setattr(counts, outcome, getattr(counts, outcome) + 1)
+                if outcome == "failed" and _was_failing(db, fetched.url):
+                    counts.failed_again += 1
                 progress.advance(outcome)
     counts.pages += stats.pages
     if not stats.failed and found:
@@ -170,6 +205,10 @@ def _source_problem(stats: ListingStats, found: int, forbidden: int, requests: i
     return "; ".join(parts) or None
 
 
+def _was_failing(db: sqlite_utils.Database, url: str) -> bool:
+    return bool(next(iter(db.query("select failures from document_urls where url = ?", [url])), {}).get("failures", 0) > 1)
+
+
 def touch_entry(db: sqlite_utils.Database, entry: Entry, run_id: int) -> None:
     """A known entry still listed but not revisited: its URLs are seen, nothing is fetched."""
     db.execute("update document_urls set last_seen_at = ?, last_seen_run = ?, removed_at = null where entry_url = ?",
@@ -178,13 +217,51 @@ def touch_entry(db: sqlite_utils.Database, entry: Entry, run_id: int) -> None:
                   and id in (select document_id from document_urls where entry_url = ?)""", [entry.url])
 
 
-def save_document(db: sqlite_utils.Database, store: FileStore, entry: Entry, fetched: Fetched, run_id: int) -> str:
-    """Store one fetched document; return new, changed, unchanged, duplicate or failed.
+@dataclass(frozen=True)
+class Plan:
+    """What storing one fetch does to the rows: decided by plan_document, done by save_document."""
 
-    Documents are one per content: the same bytes at a second URL (or on the other
-    force's log) add a URL to the existing document. New bytes at a known URL change the
-    document and keep its earlier version in document_versions.
+    outcome: str  # new, changed, unchanged, duplicate or failed
+    document: str  # which document the URL then points to: "known" (its own), "holder" (the content's), "insert"
+    write_fields: bool = False  # the document's content fields are (re)written
+    keep_version: bool = False  # the URL's earlier content is kept in document_versions
+    drop_placeholder: bool = False  # the failed placeholder document of an earlier fetch is deleted
+    mark_failed: bool = False  # the URL's own document, never fetched whole, is marked failed
+
+
+def plan_document(known: dict | None, sha256: str | None, holder: int | None) -> Plan:
+    """The rows one fetch changes, from what was known of its URL, its content's sha256 (None for a
+    failure) and the document already holding that content, if any.
+
+    Documents are one per content: the same bytes at a second URL (or on the other force's
+    log) add a URL to the existing document. New bytes at a known URL change the document
+    and keep its earlier version.
+
+    >>> plan_document({"sha256": "a", "document_id": 1}, "a", 1).outcome
+    'unchanged'
+    >>> plan_document({"sha256": "a", "document_id": 1}, "b", None)
+    Plan(outcome='changed', document='known', write_fields=True, keep_version=True, drop_placeholder=False, mark_failed=False)
     """
+    if sha256 is None:
+        if known is None:
+            return Plan("failed", "insert")
+        return Plan("failed", "known", mark_failed=bool(known["document_id"] and not known["sha256"]))
+    if known and known["sha256"] == sha256:
+        return Plan("unchanged", "known")
+    if holder is not None:  # known content at this URL: a duplicate URL, or a URL now serving another document
+        if known and known["sha256"]:
+            return Plan("changed", "holder", keep_version=True)
+        return Plan("duplicate", "holder", drop_placeholder=known is not None)
+    if known and known["sha256"]:
+        return Plan("changed", "known", write_fields=True, keep_version=True)
+    if known:  # fetched in full after failing before
+        return Plan("new", "known", write_fields=True)
+    return Plan("new", "insert", write_fields=True)
+
+
+def save_document(db: sqlite_utils.Database, store: FileStore, entry: Entry, fetched: Fetched, run_id: int,
+                  today: dt.date | None = None) -> str:
+    """Store one fetched document as plan_document decides; return its outcome."""
     at = now()
     try:
         known: dict | None = db.table("document_urls").get(fetched.url)
@@ -193,55 +270,50 @@ def save_document(db: sqlite_utils.Database, store: FileStore, entry: Entry, fet
     listing = {"url": fetched.url, "source": entry.source, "force": entry.force, "entry_url": entry.url,
                "title": entry.title, "listing_reference": entry.reference, "published_date": entry.published_date,
                "link_text": entry.link_text, "size_note": entry.size_note,
-               "last_seen_at": at, "last_seen_run": run_id, "last_checked_at": at, "removed_at": None}
-    error = fetched.error or _content_problem(fetched)
+               "last_seen_at": at, "last_seen_run": run_id, "last_checked_at": at,
+               "last_checked_on": (today or utc_today()).isoformat(), "removed_at": None}
+    error = _fetch_problem(fetched, known)
+    sha256 = None if error else store.put(fetched.content or b"", fetched.sha256)
+    holder = None
+    if sha256:
+        same = list(db.query("select id from documents where sha256 = ? limit 1", [sha256]))
+        holder = same[0]["id"] if same else None
+    plan = plan_document(known, sha256, holder)
     if error:
         log.warning("%s: %s", fetched.url, error)
-        if known:
-            db.table("document_urls").update(fetched.url, {**listing, "error": error})
-            if known["document_id"] and not known["sha256"]:
-                db.table("documents").update(known["document_id"], {"status": "failed", "error": error})
-        else:
-            doc_id = db.table("documents").insert({
-                "source": entry.source, "url": fetched.url, "first_seen_at": at, "fetched_at": at,
-                "status": "failed", "error": error}).last_pk
-            db.table("document_urls").insert({**listing, "document_id": doc_id, "first_seen_at": at, "error": error})
-        return "failed"
-
-    content = fetched.content or b""
-    sha256 = store.put(content, fetched.sha256)
-    validators = {"etag": fetched.etag, "last_modified": fetched.last_modified, "sha256": sha256, "error": None}
-    if known and known["sha256"] == sha256:
-        db.table("document_urls").update(fetched.url, {**listing, **validators})
-        db.execute("update documents set removed_at = null where id = ?", [known["document_id"]])
-        return "unchanged"
-
-    same = list(db.query("select id from documents where sha256 = ? limit 1", [sha256]))
-    if same:
-        # Known content at this URL: a duplicate URL, or a URL now serving another document.
-        doc_id, outcome = same[0]["id"], "duplicate"
-        if known and known["sha256"]:
-            _keep_version(db, known, at)
-            outcome = "changed"
-        elif known:  # drop the placeholder of an earlier failed fetch
-            db.table("documents").delete_where("id = ? and sha256 is null", [known["document_id"]])
-    elif known and known["sha256"]:
-        doc_id, outcome = known["document_id"], "changed"
-        _keep_version(db, known, at)
-        db.table("documents").update(doc_id, _document_fields(fetched, content, sha256, at))
-    elif known:  # fetched in full after failing before
-        doc_id, outcome = known["document_id"], "new"
-        db.table("documents").update(doc_id, _document_fields(fetched, content, sha256, at))
+        row = {**listing, "error": error, "failures": ((known or {}).get("failures") or 0) + 1}
+        if fetched.error is None and not fetched.not_modified:
+            # A body refused for what it is keeps its validators: the next check asks whether it changed.
+            row |= {"etag": fetched.etag, "last_modified": fetched.last_modified, "refused": 1}
     else:
-        doc_id, outcome = db.table("documents").insert({
-            "source": entry.source, "url": fetched.url, "first_seen_at": at,
-            **_document_fields(fetched, content, sha256, at)}).last_pk, "new"
-    row = {**listing, **validators, "document_id": doc_id}
+        row = {**listing, "etag": fetched.etag, "last_modified": fetched.last_modified, "sha256": sha256,
+               "error": None, "failures": 0, "refused": 0}
+
+    if plan.document == "holder":
+        doc_id = holder
+    elif plan.document == "known":
+        doc_id = known["document_id"]  # type: ignore[index]
+    elif error:
+        doc_id = db.table("documents").insert({"source": entry.source, "url": fetched.url, "first_seen_at": at,
+                                               "fetched_at": at, "status": "failed", "error": error}).last_pk
+    else:
+        doc_id = db.table("documents").insert({"source": entry.source, "url": fetched.url, "first_seen_at": at,
+                                               **_document_fields(fetched, sha256, at)}).last_pk  # type: ignore[arg-type]
+    if plan.keep_version:
+        _keep_version(db, known, at)  # type: ignore[arg-type]
+    if plan.drop_placeholder:
+        db.table("documents").delete_where("id = ? and sha256 is null", [known["document_id"]])  # type: ignore[index]
+    if plan.mark_failed:
+        db.table("documents").update(doc_id, {"status": "failed", "error": error})
+    if plan.write_fields and plan.document == "known":
+        db.table("documents").update(doc_id, _document_fields(fetched, sha256, at))  # type: ignore[arg-type]
+    if plan.outcome == "unchanged":
+        db.execute("update documents set removed_at = null where id = ?", [doc_id])
     if known:
-        db.table("document_urls").update(fetched.url, row)
+        db.table("document_urls").update(fetched.url, {**row, "document_id": doc_id})
     else:
-        db.table("document_urls").insert({**row, "first_seen_at": at})
-    return outcome
+        db.table("document_urls").insert({**row, "document_id": doc_id, "first_seen_at": at})
+    return plan.outcome
 
 
 def mark_removed(db: sqlite_utils.Database, source: str, run_id: int) -> None:
@@ -264,9 +336,20 @@ def _keep_version(db: sqlite_utils.Database, known: dict, at: str) -> None:
         "fetched_at": known["last_checked_at"] or known["last_seen_at"], "replaced_at": at})
 
 
-def _document_fields(fetched: Fetched, content: bytes, sha256: str, at: str) -> dict[str, object]:
+def _document_fields(fetched: Fetched, sha256: str, at: str) -> dict[str, object]:
+    content = fetched.content or b""
     return {"sha256": sha256, "content_type": fetched.content_type, "kind": sniff(content), "bytes": len(content),
             "fetched_at": at, "status": "fetched", "error": None, "removed_at": None}
+
+
+def _fetch_problem(fetched: Fetched, known: dict | None) -> str | None:
+    """Why a fetch gives no document: the door's error, a 304 for a body refused before, or the body itself."""
+    if fetched.error:
+        return fetched.error
+    if fetched.not_modified and fetched.content is None:
+        previous = ((known or {}).get("error") or "refused before").removesuffix(" (unchanged since)")
+        return f"{previous} (unchanged since)"
+    return _content_problem(fetched)
 
 
 def _content_problem(fetched: Fetched) -> str | None:

@@ -54,7 +54,10 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "last_seen_at": str,  # when a listing last linked it
         "last_seen_run": int,  # and in which run
         "last_checked_at": str,  # when it was last fetched (200 or 304)
+        "last_checked_on": str,  # the date of the run that did, by which revisits and retries are due
         "removed_at": str, "error": str,
+        "failures": int,  # failed checks in a row: the next is 1, 2, 4 ... days on (pipelines/crawl.py)
+        "refused": int,  # 1 when the last body was refused (etag and last_modified are that body's)
     }, "url", [("document_id",), ("entry_url",), ("source",)]),
     "document_versions": ({
         "id": int, "document_id": int, "url": str, "sha256": str, "fetched_at": str, "replaced_at": str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from contextlib import contextmanager
@@ -40,7 +41,8 @@ class RunSummary:
     def all_failed(self) -> str | None:
         """Why the run failed as a whole although it went to the end: every document it tried failed."""
         c = self.crawl
-        if c.failed and not (c.new or c.changed or c.unchanged or c.duplicate):
+        # URLs only asked again after a back-off, failing again, are not a run that failed.
+        if c.failed > c.failed_again and not (c.new or c.changed or c.unchanged or c.duplicate):
             return f"every document fetched failed ({c.failed})"
         if self.parse.all_failed:
             return f"every document parsed failed ({self.parse.failed + self.parse.retried})"
@@ -48,7 +50,7 @@ class RunSummary:
 
 
 def run(db_path: str | Path, data_dir: str | Path | None, sources: list[Source], *, command: str = "run",
-        transport: httpx.BaseTransport | None = None) -> RunSummary:
+        transport: httpx.BaseTransport | None = None, today: dt.date | None = None) -> RunSummary:
     """The nightly job: crawl, then (unless command is "crawl") parse and index.
 
     Failures of single documents are recorded and the run goes on; only a failure of the
@@ -58,7 +60,7 @@ def run(db_path: str | Path, data_dir: str | Path | None, sources: list[Source],
         db = open_db(db_path)
         store = bind_store(db, db_path, data_dir)
         with recorded_run(db, command, sources) as summary:
-            summary.crawl = crawl(db, store, sources, summary.run_id, transport=transport)
+            summary.crawl = crawl(db, store, sources, summary.run_id, transport=transport, today=today)
             if command != "crawl":
                 summary.parse = parse_pending(db, store)
                 summary.disclosures = build_disclosures(db)
@@ -97,7 +99,7 @@ def recorded_run(db: sqlite_utils.Database, command: str, sources: list[Source])
 
 def _finish(db: sqlite_utils.Database, summary: RunSummary, started: float, status: str, error: str | None) -> None:
     summary.duration_s = time.monotonic() - started
-    counts = {k: v for k, v in asdict(summary.crawl).items() if k != "problems"}
+    counts = {k: v for k, v in asdict(summary.crawl).items() if k not in ("problems", "failed_again")}
     db.table("crawl_runs").update(summary.run_id, {
         "finished_at": now(), "status": status, **counts, "parsed": summary.parse.parsed,
         "parse_failed": summary.parse.failed, "parse_retried": summary.parse.retried, "duration_s": round(summary.duration_s, 3),

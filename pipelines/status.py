@@ -61,8 +61,14 @@ def source_health(db_path: str | Path, *, failed_runs: int = 3, quiet_days: int 
                 days = (today - dt.date.fromisoformat(newest[:10])).days
                 if days >= quiet_days:
                     problems.append(f"no new entry for {days} days (the last first found {newest[:10]})")
+            failing = conn.execute("""select count(*), max(failures), min(coalesce(last_checked_on, substr(last_checked_at, 1, 10)))
+                                      from document_urls
+                                      where source = ? and error is not null and removed_at is null""", [source]).fetchone()
             health.append({"source": source, "ok": not problems, "problems": problems,
-                           "last_run": latest["run_id"], "entries": latest["entries"]})
+                           "last_run": latest["run_id"], "entries": latest["entries"],
+                           # URLs failing now, each asked again after 1, 2, 4 ... days (not a broken source)
+                           "failing_urls": failing[0], "longest_failing_streak": failing[1] or 0,
+                           "failing_since": failing[2]})
         return health
     finally:
         conn.close()

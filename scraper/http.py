@@ -64,6 +64,8 @@ class Archive(Protocol):
 
     def stored_body(self, url: str) -> bytes | None: ...
 
+    def refused(self, url: str) -> bool: ...
+
 
 class _Retryable(Exception):
     def __init__(self, reason: str, retry_after: float | None = None):
@@ -134,9 +136,11 @@ class Fetcher:
         result = replace(result, elapsed=time.monotonic() - started)
         if result.not_modified and self.archive:
             body = self.archive.stored_body(url)
-            if body is None:  # the archive lost the copy: fetch it again in full
+            if body is not None:
+                result = replace(result, content=body)
+            elif not self.archive.refused(url):  # the archive lost the copy: fetch it again in full
                 return self.get(url, conditional=False)
-            result = replace(result, content=body)
+            # else: unchanged since its body was refused; nothing to download, nothing to store
         if self.on_fetch:
             self.on_fetch(result)
         return result

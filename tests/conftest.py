@@ -8,7 +8,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,23 +38,25 @@ def free_port() -> int:
 
 @contextmanager
 def serving(db: Path) -> Iterator[str]:
-    """`foilog serve` on a database, as a user starts it, until the block ends; yields its origin."""
-    import httpx
+    """`foilog serve` on a database, as a user starts it, until the block ends; yields its origin.
+
+    Ready when the command says it is listening: its own word, read from its output, not a guess."""
+    import selectors
 
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "pipelines", "serve", "--db", str(db), "--port", str(port)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     origin = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(origin + "/-/versions.json")
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-                assert time.monotonic() < deadline, "foilog serve did not start"
-                time.sleep(0.2)
+        assert proc.stdout is not None
+        with selectors.DefaultSelector() as selector:
+            selector.register(proc.stdout, selectors.EVENT_READ)
+            said = ""
+            while "Listening on" not in said:
+                assert selector.select(timeout=60), "foilog serve said nothing for 60 s"
+                line = proc.stdout.readline()
+                assert line, f"foilog serve ended: {proc.stderr.read() if proc.stderr else ''}"
+                said += line
         yield origin
     finally:
         proc.terminate()

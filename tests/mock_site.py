@@ -3,7 +3,8 @@
 A generated mirror (tools.make_mirror) is served by the project's mirror server through a
 handler that first consults a fault plan: 5xx, 429 with Retry-After, slow answers, a
 connection dropped mid-body, 403 everywhere (bot protection), or a fixed delay on every
-request (to give a SIGKILL somewhere to land).
+request, or a hold: after N document requests, the next one waits until the test lets it go
+(so that a SIGKILL lands mid-crawl at a known point, whatever the machine's speed).
 """
 
 from __future__ import annotations
@@ -38,6 +39,32 @@ class FaultPlan:
     forbidden: bool = False
     delay: float = 0.0  # seconds added to every request
     lock: threading.Lock = field(default_factory=threading.Lock)
+    hold_after: int | None = None  # hold the request that follows this many document requests
+    documents_served: int = 0
+    holding: threading.Event = field(default_factory=threading.Event)  # set while a request is held
+    release: threading.Event = field(default_factory=threading.Event)
+
+    def hold(self, after: int) -> None:
+        """Hold the request that comes after `after` more document requests, until `let_go()`."""
+        with self.lock:
+            self.hold_after, self.documents_served = after, 0
+            self.holding.clear()
+            self.release.clear()
+
+    def let_go(self) -> None:
+        with self.lock:
+            self.hold_after = None
+        self.release.set()
+
+    def count_document(self) -> bool:
+        """Count a document request; True when this one is to be held."""
+        with self.lock:
+            if self.hold_after is None:
+                return False
+            if self.documents_served < self.hold_after:
+                self.documents_served += 1
+                return False
+        return True
 
     def add(self, path: str, *faults: tuple) -> None:
         with self.lock:
@@ -52,6 +79,7 @@ class FaultPlan:
 class FaultyHandler(MirrorHandler):
     plan: FaultPlan
     log: list[Request]
+    documents: frozenset[str]
 
     def send_response(self, code: int, message: str | None = None) -> None:
         self._status = code
@@ -67,6 +95,9 @@ class FaultyHandler(MirrorHandler):
             self.log.append(Request(arrived, self.path, self.headers.get("Host", ""), self._status, dict(self.headers)))
 
     def _serve(self, path: str) -> None:
+        if path in self.documents and self.plan.count_document():
+            self.plan.holding.set()
+            self.plan.release.wait(timeout=120)  # bounded: a test that never lets go still ends
         if self.plan.delay:
             time.sleep(self.plan.delay)
         if self.plan.forbidden:
@@ -123,6 +154,6 @@ def mock_site(root: Path, drupal: int = 12, platform: int = 25) -> Iterator[Mock
     """Generate a mirror under root and serve it with faults on demand on 127.0.0.1."""
     manifest = build_mirror(root, drupal=drupal, platform=platform)
     plan, log = FaultPlan(), []
-    handler = type("Handler", (FaultyHandler,), {"plan": plan, "log": log})
+    handler = type("Handler", (FaultyHandler,), {"plan": plan, "log": log, "documents": frozenset(manifest.documents)})
     with serve_mirror(root, handler=handler) as origin:
         yield MockSite(origin, root, manifest, plan, log)

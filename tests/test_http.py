@@ -140,6 +140,29 @@ class Archive:
     def stored_body(self, url: str) -> bytes | None:
         return self.body
 
+    def refused(self, url: str) -> bool:
+        return False
+
+
+class RefusedBefore(Archive):
+    """A URL whose last body was refused: its validators are kept, no body is."""
+
+    def stored_body(self, url: str) -> bytes | None:
+        return None
+
+    def refused(self, url: str) -> bool:
+        return True
+
+
+def test_a_304_for_a_body_refused_before_downloads_nothing_and_stores_nothing() -> None:
+    server = Server({"/a.pdf": [httpx.Response(304, headers={"ETag": '"v1"'})]})
+    f = Fetcher(transport=httpx.MockTransport(server), sleep=lambda s: None, archive=RefusedBefore())
+    f.allow(("log.test",), 0)
+    result = f.get("https://log.test/a.pdf")
+    assert result.not_modified and result.content is None and result.error is None
+    assert [r.url.path for r in server.requests] == ["/robots.txt", "/a.pdf"], "asked once, conditionally"
+    assert server.requests[-1].headers["If-None-Match"] == '"v1"'
+
 
 def test_conditional_requests_send_validators_and_a_304_reuses_the_archive() -> None:
     server = Server({"/a.pdf": [httpx.Response(304, headers={"ETag": '"v1"'})]})

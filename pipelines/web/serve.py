@@ -48,10 +48,17 @@ def make_datasette(db_path: str | Path, settings: dict | None = None, immutable:
 
 
 def serve(db_path: str | Path, host: str, port: int, immutable: bool = False) -> None:
-    """Serve until interrupted."""
+    """Serve until interrupted; print "Listening on URL" once the socket accepts requests."""
     import uvicorn
 
-    uvicorn.run(make_datasette(db_path, immutable=immutable).app(), host=host, port=port, log_level="warning")
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if self.started:  # so that an operator, or a script, knows when pages can be asked for
+                print(f"Listening on http://{host}:{port}/  (Ctrl-C to stop)", flush=True)
+
+    config = uvicorn.Config(make_datasette(db_path, immutable=immutable).app(), host=host, port=port, log_level="warning")
+    Server(config).run()
 
 
 def load_metadata() -> dict[str, Any]:
