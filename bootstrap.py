@@ -91,7 +91,7 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("demo", "test"):
         print(__doc__)
         return 2
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs on whatever python3 a machine has
         sys.exit("foilog needs Python 3.11 or newer")
     ensure_venv()
     ensure_installed()

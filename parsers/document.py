@@ -12,7 +12,6 @@ from parsers.sniff import sniff
 from parsers.text import clean_lines
 
 
-
 def parse_document(data: bytes, filename: str | None = None) -> Letter:
     """Parse a PDF letter or a platform detail page; raise ParseError for anything else.
 

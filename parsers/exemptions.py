@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 from parsers.catalogue import CATALOGUE
 from parsers.records import Citation
 

@@ -13,11 +13,14 @@ import logging
 import re
 import statistics
 from dataclasses import dataclass
+from typing import Any
 
 import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
 
 from parsers import ParseError
+
+Word = dict[str, Any]  # pdfplumber's word: text, x0, x1, top, bottom
 
 # pdfminer logs every odd object it meets; those are not our errors to print.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -78,7 +81,7 @@ def page_images(data: bytes, resolution: int = 300, max_pages: int = 20) -> list
     return images
 
 
-def layout(words: list[dict]) -> str:
+def layout(words: list[Word]) -> str:
     """Words (with x0, x1, top, bottom) to lines; blank lines at paragraph gaps; " | " between table cells."""
     lines = _cluster(words)
     if not lines:
@@ -96,9 +99,9 @@ def layout(words: list[dict]) -> str:
     return "\n".join(out)
 
 
-def _cluster(words: list[dict]) -> list[list[dict]]:
+def _cluster(words: list[Word]) -> list[list[Word]]:
     """Group words into lines by their top, each line sorted left to right."""
-    lines: list[list[dict]] = []
+    lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if lines and abs(word["top"] - lines[-1][0]["top"]) <= 3:
             lines[-1].append(word)
@@ -107,7 +110,7 @@ def _cluster(words: list[dict]) -> list[list[dict]]:
     return [sorted(line, key=lambda w: w["x0"]) for line in lines]
 
 
-def _cells(line: list[dict]) -> list[str]:
+def _cells(line: list[Word]) -> list[str]:
     """A line's words grouped into cells at wide gaps; a short label before a gap is no cell."""
     cells = [[line[0]["text"]]]
     for previous, word in zip(line, line[1:]):

@@ -114,7 +114,7 @@ def retry_date(checked_on: str, failures: int, days: int) -> dt.date:
 
 
 def utc_today() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], run_id: int,

@@ -120,7 +120,7 @@ VIEWS = {
 
 def now() -> str:
     """A UTC timestamp for *_at columns."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

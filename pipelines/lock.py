@@ -6,8 +6,8 @@ import contextlib
 import fcntl
 import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from pipelines import FoilogError
 from pipelines.db import now

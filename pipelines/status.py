@@ -34,7 +34,7 @@ def source_health(db_path: str | Path, *, failed_runs: int = 3, quiet_days: int 
     - no entry first found by foilog for `quiet_days` days (by when foilog found it, not
       by the date printed on it).
     """
-    today = today or dt.datetime.now(dt.timezone.utc).date()
+    today = today or dt.datetime.now(dt.UTC).date()
     conn = _connect(db_path)
     try:
         if not conn.execute("select 1 from sqlite_master where name = 'source_runs'").fetchone():

@@ -17,6 +17,7 @@ from pipelines.db import now
 from pipelines.files import FileStore
 from pipelines.index import build_disclosures
 
+
 @dataclass
 class Withdrawn:
     urls: list[str]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
 from parsers.references import reference_from_name, strip_reference

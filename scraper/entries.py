@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 from urllib.parse import urldefrag, urljoin
 
 from selectolax.lexbor import LexborHTMLParser

@@ -12,9 +12,10 @@ import hashlib
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Callable, Protocol
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -161,16 +162,16 @@ class Fetcher:
 
     def _result(self, url: str, final_url: str, response: _Response) -> Fetched:
         headers = response.headers
-        common = dict(url=url, final_url=final_url, status=response.status_code,
-                      content_type=headers.get("content-type"), etag=headers.get("etag"),
-                      last_modified=headers.get("last-modified"))
+        fetched = Fetched(url=url, final_url=final_url, status=response.status_code,
+                          content_type=headers.get("content-type"), etag=headers.get("etag"),
+                          last_modified=headers.get("last-modified"))
         if response.status_code == 304:
-            return Fetched(**common, not_modified=True)  # type: ignore[arg-type]
+            return replace(fetched, not_modified=True)
         if response.status_code == 403:
-            return Fetched(**common, error="403 Forbidden (bot protection or access denied)")  # type: ignore[arg-type]
+            return replace(fetched, error="403 Forbidden (bot protection or access denied)")
         if response.status_code >= 400:
-            return Fetched(**common, error=f"HTTP {response.status_code}")  # type: ignore[arg-type]
-        return Fetched(**common, content=response.content)  # type: ignore[arg-type]
+            return replace(fetched, error=f"HTTP {response.status_code}")
+        return replace(fetched, content=response.content)
 
     def _request(self, url: str, validators: tuple[str | None, str | None] | None) -> _Response:
         headers = {}
@@ -187,7 +188,8 @@ class Fetcher:
             sleep=self.sleep,
             reraise=True,
         )
-        return retrying(self._attempt, url, headers)
+        response: _Response = retrying(self._attempt, url, headers)
+        return response
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         """Exponential backoff with jitter; a server's Retry-After wins, within bounds."""
@@ -195,7 +197,7 @@ class Fetcher:
         if isinstance(exc, _Retryable) and exc.retry_after is not None:
             return min(exc.retry_after, self.max_backoff)
         base = self.backoff * 2 ** (state.attempt_number - 1)
-        return min(base + random.uniform(0, base / 2), self.max_backoff)
+        return float(min(base + random.uniform(0, base / 2), self.max_backoff))
 
     def _attempt(self, url: str, headers: dict[str, str]) -> _Response:
         self._wait_turn(url)

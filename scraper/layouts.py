@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from scraper import drupal, platform
 from scraper.entries import Due, Entry, ListingStats

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from parsers.dates import parse_date
 from parsers.html import extract_published_text, extract_title, parse_html

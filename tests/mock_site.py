@@ -13,9 +13,9 @@ import contextlib
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
 
 from pipelines.demo.mirror import MirrorHandler, serve_mirror

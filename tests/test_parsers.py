@@ -10,9 +10,9 @@ from parsers.document import parse_document
 from parsers.exemptions import extract_exemptions
 from parsers.html import extract_text as html_text
 from parsers.letter import extract_forces, parse_letter
-from parsers.references import as_reference, extract_reference, reference_from_name, strip_reference
-from parsers.sniff import sniff
 from parsers.outcome import classify_answer
+from parsers.references import extract_reference, reference_from_name, strip_reference
+from parsers.sniff import sniff
 from parsers.text import clean_lines, normalise
 
 

@@ -234,7 +234,8 @@ def build(out: Path) -> list[dict[str, object]]:
             published.append((when, url, title))
         years: dict[int, list[str]] = {}
         for (year, month), links in months.items():
-            write(f"{base}{year}/{month}/index.html", page(f"{month.title()} {year}", f"<h1>{month.title()} {year}</h1>\n<ul>\n" + "\n".join(links) + "\n</ul>"))
+            heading = f"{month.title()} {year}"
+            write(f"{base}{year}/{month}/index.html", page(heading, f"<h1>{heading}</h1>\n<ul>\n" + "\n".join(links) + "\n</ul>"))
             years.setdefault(year, []).append(f'<li><a href="{base}{year}/{month}/">{month.title()} {year}</a></li>')
         for year, links in years.items():
             write(f"{base}{year}/index.html", page(str(year), f"<h1>{year}</h1>\n<ul>\n" + "\n".join(links) + "\n</ul>"))

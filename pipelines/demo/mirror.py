@@ -13,10 +13,10 @@ import hashlib
 import json
 import mimetypes
 import threading
+from collections.abc import Iterator
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
 mimetypes.add_type("text/csv", ".csv")

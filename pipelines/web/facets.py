@@ -25,8 +25,8 @@ from datasette import facets
 from datasette.database import QueryInterrupted
 from datasette.utils import escape_sqlite, path_with_removed_args
 
-from pipelines.web import NAME
 from pipelines.db import COMBINED_FACETS
+from pipelines.web import NAME
 
 TABLE = "disclosures"
 

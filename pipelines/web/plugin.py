@@ -17,7 +17,6 @@ from markupsafe import Markup, escape
 from parsers.catalogue import CATALOGUE
 from pipelines.web import NAME
 
-
 OPEN, CLOSE = "\ue000", "\ue001"
 
 
