@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import selectors
+import shutil
 import subprocess
 import sys
 import venv
@@ -20,8 +21,16 @@ from tests.conftest import ROOT, free_port
 
 
 def test_a_wheel_in_a_fresh_venv_runs_the_demo_and_serves_it(tmp_path: Path) -> None:
+    # Built from a copy: a build in the checkout would leave build/ behind, whose stale files a later wheel takes.
+    source = tmp_path / "source"
+    local = {".venv", ".git", "build", "data", "test-artifacts"}  # this checkout's own state, not the project
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if n == "__pycache__" or n.endswith(".egg-info") or (Path(folder) == ROOT and n in local)}
+
+    shutil.copytree(ROOT, source, symlinks=True, ignore=ignore)
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(source)],
                    check=True, capture_output=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
     (wheel,) = dist.glob("foilog-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
