@@ -46,8 +46,9 @@ def build_disclosures(db: sqlite_utils.Database) -> int:
         record_revision_diffs(db)
         existing = {r["key"]: r["id"] for r in db.query("select key, id from disclosures")}
         facet_keys = {tuple(r[c] for c in COMBINED_FACETS): r["key"] for r in db.table("facet_combinations").rows}
+        at = now()
         for key, group in groups.items():
-            _save_disclosure(db, key, group, existing.get(key), facet_keys)
+            _save_disclosure(db, build_rows(key, group, at), existing.get(key), facet_keys)
         for key, stale_id in existing.items():
             if key not in groups:
                 _delete_disclosure(db, stale_id)
@@ -117,26 +118,37 @@ def _best_letter(documents: object) -> dict | None:
     return {**best["letter"], "document_id": best["id"]}
 
 
-def _save_disclosure(db: sqlite_utils.Database, key: str, group: list[_Entry], disclosure_id: int | None,
-                     facet_keys: dict[tuple, int]) -> None:
-    group.sort(key=lambda e: (e.first_seen_at, e.url))
+@dataclass(frozen=True)
+class DisclosureRows:
+    """Every row one disclosure is written as, decided from its entries alone (build_rows)."""
+
+    row: dict[str, object]  # the disclosures row, without its facet_key
+    questions: list[dict[str, object]]
+    citations: list[dict[str, object]]
+    search: tuple[str, str, str]  # the search index's title, questions and answers
+    documents: list[int]  # the documents that belong to it
+
+
+def build_rows(key: str, group: list[_Entry], updated_at: str) -> DisclosureRows:
+    """One disclosure's rows from the entries that share its key: the best letter's fields,
+    the listings' titles and dates, and the earliest URL. Pure: no database."""
+    group = sorted(group, key=lambda e: (e.first_seen_at, e.url))
     letter = _best_letter(d for e in group for d in e.documents.values()) or {}
     forces = letter.get("forces") or sorted({f for e in group for f in e.forces})
     reference = letter.get("reference") or next((e.reference for e in group if e.reference), None)
-    # Where the reference came from: the letter itself, or (failing that) the log's listing.
-    reference_from = "letter" if letter.get("reference") else ("listing" if reference else None)
     published = min((e.published_date for e in group if e.published_date), default=None)
     letter_date = letter.get("letter_date")
     year = (letter_date or published or letter.get("received_date") or "")[:4]
     questions = letter.get("questions") or []
     citations = letter.get("exemptions") or []
-    sections = sorted({f"s{c['section']}" for c in citations}, key=lambda s: (len(s), s))
     removals = [at for e in group for at in e.removed_at.values()]
+    title = next((e.title for e in group if e.title), None) or (f"FOI {reference}" if reference else None)
     row = {
         "key": key,
         "reference": reference,
-        "reference_from": reference_from,
-        "title": next((e.title for e in group if e.title), None) or (f"FOI {reference}" if reference else None),
+        # Where the reference came from: the letter itself, or (failing that) the log's listing.
+        "reference_from": "letter" if letter.get("reference") else ("listing" if reference else None),
+        "title": title,
         "force": " and ".join(forces) if forces else None,
         "url": group[0].url,
         "published_date": published,
@@ -145,7 +157,7 @@ def _save_disclosure(db: sqlite_utils.Database, key: str, group: list[_Entry], d
         "correct_as_of": letter.get("correct_as_of"),
         "year": int(year) if year.isdigit() else None,
         "outcome": letter.get("outcome"),
-        "exemption_sections": json.dumps(sections),
+        "exemption_sections": json.dumps(sorted({f"s{c['section']}" for c in citations}, key=lambda s: (len(s), s))),
         "exemption_codes": json.dumps([c["code"] for c in citations]),
         "question_count": len(questions),
         "document_id": letter.get("document_id"),
@@ -153,8 +165,23 @@ def _save_disclosure(db: sqlite_utils.Database, key: str, group: list[_Entry], d
         # Still searchable when it leaves the log, with the date it left (every document gone).
         "removed_at": max(removals) if removals and all(removals) else None,
         "revised_at": max(filter(None, (e.revised_at for e in group)), default=None),
-        "updated_at": now(),
+        "updated_at": updated_at,
     }
+    return DisclosureRows(
+        row=row,
+        questions=[{"number": q["number"], "position": i, "question": q["text"], "answer": q["answer"],
+                    "outcome": classify_answer(q["answer"]) if q["answer"] else None} for i, q in enumerate(questions)],
+        citations=[{"code": f"s{c['section']}", "cited_as": c["code"], "questions": json.dumps(c.get("questions", []))}
+                   for c in citations],
+        search=(title or "", "\n".join(q["text"] for q in questions), "\n".join(q["answer"] for q in questions if q["answer"])),
+        documents=[d for e in group for d in e.documents],
+    )
+
+
+def _save_disclosure(db: sqlite_utils.Database, rows: DisclosureRows, disclosure_id: int | None,
+                     facet_keys: dict[tuple, int]) -> None:
+    """Write one disclosure's rows, replacing what its id held."""
+    row = dict(rows.row)
     values = tuple(row[c] for c in COMBINED_FACETS)
     if values not in facet_keys:
         facet_keys[values] = db.table("facet_combinations").insert(dict(zip(COMBINED_FACETS, values))).last_pk
@@ -165,20 +192,12 @@ def _save_disclosure(db: sqlite_utils.Database, key: str, group: list[_Entry], d
     else:
         table.update(disclosure_id, row)
     _clear_children(db, disclosure_id)
-    db.table("questions").insert_all(
-        {"disclosure_id": disclosure_id, "number": q["number"], "position": i, "question": q["text"], "answer": q["answer"],
-         "outcome": classify_answer(q["answer"]) if q["answer"] else None}
-        for i, q in enumerate(questions))
-    db.table("disclosure_exemptions").insert_all(
-        {"disclosure_id": disclosure_id, "code": f"s{c['section']}", "cited_as": c["code"],
-         "questions": json.dumps(c.get("questions", []))} for c in citations)
-    db.execute("insert into disclosures_fts (rowid, title, questions, answers) values (?, ?, ?, ?)", [
-        disclosure_id, row["title"] or "",
-        "\n".join(q["text"] for q in questions),
-        "\n".join(q["answer"] for q in questions if q["answer"])])
-    doc_ids = [d for e in group for d in e.documents]
-    db.execute(f"update documents set disclosure_id = ? where id in ({','.join('?' * len(doc_ids))})",
-               [disclosure_id, *doc_ids])
+    db.table("questions").insert_all({"disclosure_id": disclosure_id, **q} for q in rows.questions)
+    db.table("disclosure_exemptions").insert_all({"disclosure_id": disclosure_id, **c} for c in rows.citations)
+    db.execute("insert into disclosures_fts (rowid, title, questions, answers) values (?, ?, ?, ?)",
+               [disclosure_id, *rows.search])
+    db.execute(f"update documents set disclosure_id = ? where id in ({','.join('?' * len(rows.documents))})",
+               [disclosure_id, *rows.documents])
 
 
 def _clear_children(db: sqlite_utils.Database, disclosure_id: int) -> None:

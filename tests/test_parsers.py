@@ -222,3 +222,4 @@ def test_the_word_check_before_each_outcome_pattern_never_hides_a_match(answer: 
     for pattern, words in ((outcome._NCND, outcome._NCND_WORDS), (outcome._REFUSED, outcome._REFUSED_WORDS)):
         assert outcome._found(pattern, words, answer, lowered) == bool(pattern.search(answer))
     assert outcome.classify_answer(answer) in ("refused", "neither_confirm_nor_deny")
+
