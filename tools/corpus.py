@@ -88,37 +88,55 @@ def _markup(text: str, bold: bool = False) -> str:
 
 def render_pdf(letter: Letter, *, superscript_numero: bool = True) -> bytes:
     """The letter as an A4 PDF: letterhead and "Page N of M" footer on every page, tables with grid lines."""
+    return render_blocks(letter.blocks, letterhead=letter.letterhead, footer=letter.footer, page_of=letter.page_of,
+                         superscript_numero=superscript_numero, title=f"FOI {letter.reference or ''}")
+
+
+def render_blocks(blocks: list[Block], *, letterhead: str = "", footer: str = "OFFICIAL", page_of: bool = True,
+                  superscript_numero: bool = True, title: str = "Freedom of Information response",
+                  address: bool = True) -> bytes:
+    """Blocks as an A4 PDF, the one renderer of every letter the project writes (tools/letters.py too).
+
+    A letterhead (with the FOI team's address line unless `address` is false) heads every
+    page, a footer and "Page N" (or "Page N of M") close it, and "Reference No:" prints its
+    "o" raised, as the forces' letters do.
+    """
     kwargs = dict(pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=24 * mm, bottomMargin=20 * mm,
-                  invariant=1, title=f"FOI {letter.reference or ''}")
-    probe = SimpleDocTemplate(io.BytesIO(), **kwargs)  # a first pass counts the pages
-    probe.build(_story(letter, superscript_numero), onFirstPage=_decorate(letter, 0), onLaterPages=_decorate(letter, 0))
+                  invariant=1, title=title)
+    total = 0
+    if page_of:  # a first pass counts the pages
+        probe = SimpleDocTemplate(io.BytesIO(), **kwargs)
+        counting = _decorate(letterhead, footer, None, address)
+        probe.build(_story(blocks, superscript_numero), onFirstPage=counting, onLaterPages=counting)
+        total = probe.page
     out = io.BytesIO()
-    decorate = _decorate(letter, probe.page)
-    SimpleDocTemplate(out, **kwargs).build(_story(letter, superscript_numero), onFirstPage=decorate, onLaterPages=decorate)
+    decorate = _decorate(letterhead, footer, total if page_of else None, address)
+    SimpleDocTemplate(out, **kwargs).build(_story(blocks, superscript_numero), onFirstPage=decorate, onLaterPages=decorate)
     return out.getvalue()
 
 
-def _decorate(letter: Letter, total: int):  # type: ignore[no-untyped-def]
+def _decorate(letterhead: str, footer: str, total: int | None, address: bool):  # type: ignore[no-untyped-def]
     def decorate(canvas, doc) -> None:  # type: ignore[no-untyped-def]
         canvas.saveState()
-        if letter.letterhead:
+        if letterhead:
             canvas.setFont("Helvetica-Bold", 11)
-            canvas.drawString(20 * mm, A4[1] - 13 * mm, letter.letterhead)
-            canvas.setFont("Helvetica", 8)
-            canvas.drawString(20 * mm, A4[1] - 17 * mm, "Freedom of Information Team, Jubilee House, Falconers Chase, Wymondham NR18 0WW")
+            canvas.drawString(20 * mm, A4[1] - 13 * mm, letterhead)
+            if address:
+                canvas.setFont("Helvetica", 8)
+                canvas.drawString(20 * mm, A4[1] - 17 * mm, "Freedom of Information Team, Jubilee House, Falconers Chase, Wymondham NR18 0WW")
         canvas.setFont("Helvetica", 8)
-        canvas.drawString(20 * mm, 10 * mm, letter.footer)
-        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"Page {doc.page}" + (f" of {total}" if letter.page_of else ""))
+        canvas.drawString(20 * mm, 10 * mm, footer)
+        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"Page {doc.page}" + (f" of {total}" if total is not None else ""))
         canvas.restoreState()
 
     return decorate
 
 
-def _story(letter: Letter, superscript_numero: bool) -> list[object]:
+def _story(blocks: list[Block], superscript_numero: bool) -> list[object]:
     body = ParagraphStyle("body", fontName="Helvetica", fontSize=10.5, leading=13.5, spaceAfter=5)
     heading = ParagraphStyle("heading", parent=body, fontName="Helvetica-Bold", spaceBefore=4)
     story: list[object] = []
-    for b in letter.blocks:
+    for b in blocks:
         if b.kind == "space":
             story.append(Spacer(1, 8))
         elif b.kind == "heading":

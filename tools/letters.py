@@ -1,4 +1,4 @@
-"""Write response letters in the two house templates, as text, PDF and platform HTML.
+"""Write response letters in the two house templates, as text, PDF (through tools.corpus) and platform HTML.
 
 Used by the sample generator and by tests that need real PDFs. A letter is data
 (`LetterSpec`); the templates follow the real letters described in SITES.md.
@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 import re
 from dataclasses import dataclass, field
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from tools.corpus import Block, render_blocks
 
 REVIEW = """This response will be published on the Constabularies web-site under the Freedom of Information pages.
 
@@ -154,44 +150,28 @@ def _inline(text: str) -> str:
     return text
 
 
-def render_pdf(text: str, *, letterhead: str = "Freedom of Information", footer: str = "OFFICIAL") -> bytes:
-    """Render letter text to a real multi-page A4 PDF with a letterhead and page footers.
-
-    Lines starting "- " become bullet paragraphs; "Reference No:" prints its "o" raised,
-    as the forces' letters do.
-    """
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10.5, leading=13.5, spaceAfter=3)
-    bullet = ParagraphStyle("bullet", parent=body, leftIndent=9 * mm, bulletIndent=3 * mm)
-    story = []
+def text_blocks(text: str) -> list[Block]:
+    """Letter text as the blocks tools.corpus renders: "- " lines are bullets, indented lines sub-items."""
+    blocks: list[Block] = []
     for raw in text.splitlines():
-        line = raw.rstrip()
+        line = _plain_links(raw.rstrip())
         if not line.strip():
-            story.append(Spacer(1, 4))
-            continue
-        markup = _inline(line.strip())
-        markup = markup.replace("Reference No:", "Reference N<super>o</super>:")
-        if line.lstrip().startswith("- "):
-            story.append(Paragraph(markup[2:], bullet, bulletText="\u2022"))
-        elif raw.startswith("   "):
-            story.append(Paragraph(markup, bullet))
+            blocks.append(Block("space"))
+        elif line.lstrip().startswith("- "):
+            blocks.append(Block("item", line.lstrip()[2:], label="-"))
         else:
-            story.append(Paragraph(markup, body))
+            blocks.append(Block("p", line.strip(), indent=1 if raw.startswith("   ") else 0))
+    return blocks
 
-    def decorate(canvas, doc) -> None:  # type: ignore[no-untyped-def]
-        canvas.saveState()
-        canvas.setFont("Helvetica-Bold", 9)
-        canvas.drawString(20 * mm, A4[1] - 12 * mm, letterhead)
-        canvas.setFont("Helvetica", 8)
-        canvas.drawString(20 * mm, 10 * mm, footer)
-        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"Page {doc.page}")
-        canvas.restoreState()
 
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
-                            topMargin=22 * mm, bottomMargin=20 * mm, invariant=1,
-                            title="Freedom of Information response")
-    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
-    return out.getvalue()
+def _plain_links(text: str) -> str:
+    """"<https://x>" and "[label](https://x)" as a reader of the printed letter sees them."""
+    return re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", re.sub(r"<(https?://[^>]+)>", r"\1", text))
+
+
+def render_pdf(text: str, *, letterhead: str = "Freedom of Information", footer: str = "OFFICIAL") -> bytes:
+    """Letter text as a real multi-page A4 PDF, with a letterhead and "Page N" footers (tools.corpus renders it)."""
+    return render_blocks(text_blocks(text), letterhead=letterhead, footer=footer, page_of=False, address=False)
 
 
 CHROME_TOP = """<a class="quick-exit" href="https://www.bbc.co.uk/weather">Leave this site</a>
