@@ -2,8 +2,7 @@
 
 A generated mirror (tools.make_mirror) is served by the project's mirror server through a
 handler that first consults a fault plan: 5xx, 429 with Retry-After, slow answers, a
-connection dropped mid-body, 403 everywhere (bot protection), or a fixed delay on every
-request, or a hold: after N document requests, the next one waits until the test lets it go
+connection dropped mid-body, 403 everywhere (bot protection), or a hold: after N document requests, the next one waits until the test lets it go
 (so that a SIGKILL lands mid-crawl at a known point, whatever the machine's speed).
 """
 
@@ -37,7 +36,6 @@ class FaultPlan:
 
     queues: dict[str, deque] = field(default_factory=dict)
     forbidden: bool = False
-    delay: float = 0.0  # seconds added to every request
     lock: threading.Lock = field(default_factory=threading.Lock)
     hold_after: int | None = None  # hold the request that follows this many document requests
     documents_served: int = 0
@@ -98,8 +96,6 @@ class FaultyHandler(MirrorHandler):
         if path in self.documents and self.plan.count_document():
             self.plan.holding.set()
             self.plan.release.wait(timeout=120)  # bounded: a test that never lets go still ends
-        if self.plan.delay:
-            time.sleep(self.plan.delay)
         if self.plan.forbidden:
             self.send_error(403, "Forbidden by bot protection")
             return

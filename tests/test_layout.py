@@ -100,3 +100,41 @@ def test_mypy_is_clean_on_parsers_and_scraper() -> None:
     done = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir", "/dev/null"], cwd=ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_parser_version_changes_with_any_parser_module(tmp_path: Path) -> None:
+    import shutil
+
+    from parsers.version import PARSER_VERSION, source_version
+
+    copy = tmp_path / "parsers"
+    shutil.copytree(ROOT / "parsers", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert source_version(copy) == PARSER_VERSION, "the digest is of the source alone, wherever it lies"
+    for module in sorted(copy.glob("*.py")):
+        original = module.read_bytes()
+        module.write_bytes(original + b"\n# changed\n")
+        assert source_version(copy) != PARSER_VERSION, f"a change to {module.name} must re-parse stored files"
+        module.write_bytes(original)
+    (copy / "new_rules.py").write_text("RULE = 1\n")
+    assert source_version(copy) != PARSER_VERSION, "so must a new module"
+    assert source_version(copy, readers=("pdfplumber",)) != source_version(copy), "and the readers' versions"
+
+
+def test_what_a_parse_returns_depends_on_no_project_code_outside_parsers() -> None:
+    # Parse a PDF and a platform page in a fresh interpreter, then list the project's modules it loaded:
+    # the parser version covers parsers/ only, so nothing else may shape what a parse returns.
+    code = """
+import sys
+from pathlib import Path
+from parsers.document import parse_document
+corpus = Path("tests/corpus")
+for name in ("letter-01.pdf", next(p.name for p in sorted(corpus.glob("*.html")) if not p.name.startswith("broken"))):
+    parse_document((corpus / name).read_bytes(), name)
+project = [Path.cwd().resolve() / folder for folder in ("parsers", "scraper", "pipelines", "tools", "tests")]
+print("\\n".join(sorted(n for n, m in sys.modules.items() if getattr(m, "__file__", None)
+                        and any(Path(m.__file__).resolve().is_relative_to(folder) for folder in project))))
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    loaded = done.stdout.split()
+    assert "parsers.letter" in loaded and "parsers.pdf" in loaded and "parsers.html" in loaded
+    assert [m for m in loaded if m.split(".")[0] != "parsers"] == []
