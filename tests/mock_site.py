@@ -2,8 +2,9 @@
 
 A generated mirror (tools.make_mirror) is served by the project's mirror server through a
 handler that first consults a fault plan: 5xx, 429 with Retry-After, slow answers, a
-connection dropped mid-body, 403 everywhere (bot protection), or a hold: after N document requests, the next one waits until the test lets it go
-(so that a SIGKILL lands mid-crawl at a known point, whatever the machine's speed).
+connection dropped mid-body, 403 everywhere (bot protection), or a hold: after N document
+requests the next one waits until the test lets it go (so that a SIGKILL lands mid-crawl at
+a known point, whatever the machine's speed).
 """
 
 from __future__ import annotations
