@@ -72,13 +72,38 @@ def extract_text(data: bytes, max_pages: int = MAX_PAGES) -> Pages:
 
 
 def page_images(data: bytes, resolution: int = 300, max_pages: int = 20) -> list[object]:
-    """Each page rendered as a PIL image, for OCR of scanned letters."""
+    """Each page rendered as a PIL image, for OCR of scanned letters.
+
+    A page is rendered at no more than MAX_PIXELS (a 14,400 pt square page at 250 dpi would
+    take 10 GB): larger pages at a lower resolution, down to MIN_RESOLUTION, and a page too
+    large even then is an error, not a render.
+    """
     images: list[object] = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for page in pdf.pages[:max_pages]:
-            images.append(page.to_image(resolution=resolution).original)
+        for number, page in enumerate(pdf.pages[:max_pages], start=1):
+            dpi = fitting_resolution(float(page.width), float(page.height), resolution)
+            if dpi is None:
+                raise ParseError(f"page {number} is too large to read by OCR ({page.width:.0f} x {page.height:.0f} pt)")
+            images.append(page.to_image(resolution=dpi).original)
             page.close()
     return images
+
+
+MAX_PIXELS = 40_000_000  # an A4 page at 250 dpi is 6 million
+MIN_RESOLUTION = 100  # below this, letters' type is too small for OCR
+
+
+def fitting_resolution(width_pt: float, height_pt: float, resolution: int) -> int | None:
+    """The resolution at which a page renders within MAX_PIXELS, or None below MIN_RESOLUTION.
+
+    >>> fitting_resolution(595, 842, 250), fitting_resolution(1684, 2384, 250), fitting_resolution(14400, 14400, 250)
+    (250, 227, None)
+    """
+    pixels = width_pt * height_pt * (resolution / 72) ** 2
+    if pixels <= MAX_PIXELS:
+        return resolution
+    fitted = int(resolution * (MAX_PIXELS / pixels) ** 0.5)
+    return fitted if fitted >= MIN_RESOLUTION else None
 
 
 def layout(words: list[Word]) -> str:

@@ -151,20 +151,13 @@ def parse(db_path: str, data_dir: str | None, reparse: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def extract(files: tuple[str, ...]) -> None:
     """Parse local files (PDF or saved detail page); print one JSON object per line."""
-    from parsers import ParseError
-    from parsers.document import parse_document
+    from pipelines.parse import extract_files
 
     failed = 0
-    for name in files:
-        try:
-            record = {"file": name, **parse_document(Path(name).read_bytes(), name).to_json()}
-        except (ParseError, OSError) as exc:
-            record = {"file": name, "error": str(exc) if isinstance(exc, ParseError) else exc.strerror or str(exc)}
-        except Exception as exc:  # one bad file never stops the others
-            record = {"file": name, "error": f"parser crashed: {type(exc).__name__}: {exc}"}
+    for record in extract_files(files):
         if "error" in record:
             failed += 1
-            click.echo(f"error: {name}: {record['error']}", err=True)
+            click.echo(f"error: {record['file']}: {record['error']}", err=True)
         click.echo(json.dumps(record, ensure_ascii=False))
     if failed == len(files):
         sys.exit(2)

@@ -67,6 +67,19 @@ class FileStore:
         return removed
 
 
+class TooLarge(OSError):
+    """A file over the size a reader accepts."""
+
+
+def read_capped(path: str | Path, limit: int) -> bytes:
+    """A file's bytes, refusing past `limit` (also for what has no size, such as /dev/zero or a pipe)."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"larger than the {limit // (1024 * 1024)} MB limit")
+    return data
+
+
 MARK = ".foilog-database"  # in a data directory: the id of the database whose files it holds
 
 

@@ -6,11 +6,7 @@ import gc
 import json
 import logging
 import os
-import signal
-import threading
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,15 +16,16 @@ from parsers import ParseError
 from parsers.document import parse_document
 from parsers.version import PARSER_VERSION
 from pipelines.db import now
-from pipelines.files import FileStore
+from pipelines.files import FileStore, TooLarge, read_capped
+from pipelines.sandbox import Died, Limits, Sandbox
 
 log = logging.getLogger(__name__)
 
 # Kinds of file that hold no letter: recorded as parsed, with nothing to read.
 NOT_LETTERS = ("zip", "text", "binary")
-FILE_TIMEOUT = 300  # seconds one file may take (OCR of a long scan included) before it is given up
-MAX_ATTEMPTS = 3  # runs in a row a file may hit a time or memory limit before that is its recorded failure
-IN_PROCESS_BELOW = 4  # fewer files than this are not worth starting worker processes for
+LIMITS = Limits()  # what one document may take: CPU time, wall clock, memory (pipelines/sandbox.py)
+MAX_FILE_BYTES = 100 * 1024 * 1024  # a letter is a few MB; the crawler keeps nothing over 50 MB
+MAX_ATTEMPTS = 3  # runs in a row a file may be stopped for the machine's sake before that is its recorded failure
 
 
 @dataclass
@@ -54,7 +51,7 @@ class Outcome:
 
 
 def parse_pending(db: sqlite_utils.Database, store: FileStore, *, reparse: bool = False,
-                  workers: int | None = None) -> ParseCounts:
+                  workers: int | None = None, limits: Limits = LIMITS) -> ParseCounts:
     """Parse every stored document whose content has no parse by the current parser version."""
     conditions = ["d.sha256 is not null"]
     if not reparse:
@@ -63,7 +60,7 @@ def parse_pending(db: sqlite_utils.Database, store: FileStore, *, reparse: bool 
         "select distinct d.sha256, d.kind from documents d left join parses p on p.sha256 = d.sha256 "
         f"where {' and '.join(conditions)}", {"version": PARSER_VERSION})]
     counts = ParseCounts()
-    for outcome in parse_files(pending, store, workers):
+    for outcome in parse_files(pending, store, workers, limits):
         with db.atomic():  # one file at a time: a killed run keeps every parse already made
             outcome = save_outcome(db, outcome)
         if outcome.retry:
@@ -103,23 +100,17 @@ def save_outcome(db: sqlite_utils.Database, outcome: Outcome) -> Outcome:
     return outcome
 
 
-def parse_files(pending: list[tuple[str, str]], store: FileStore, workers: int | None = None) -> Iterator[Outcome]:
-    """The outcome of each file, in parallel on all cores when there are several."""
+def parse_files(pending: list[tuple[str, str]], store: FileStore, workers: int | None = None,
+                limits: Limits = LIMITS) -> Iterator[Outcome]:
+    """The outcome of each file, parsed in limited worker processes on every core (pipelines/sandbox.py)."""
     jobs = [(sha256, str(store.path(sha256)), kind) for sha256, kind in pending]
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(jobs) < IN_PROCESS_BELOW:
-        tune_gc()
-        yield from map(parse_job, jobs)
-        return
-    done: set[str] = set()
-    try:
-        # No max_tasks_per_child: with it, Python 3.11's pool can hang when it replaces a worker.
-        with ProcessPoolExecutor(max_workers=workers, initializer=tune_gc) as pool:
-            for outcome in pool.map(parse_job, jobs, chunksize=4):
-                done.add(outcome.sha256)
-                yield outcome
-    except BrokenProcessPool:  # a worker was killed (the OOM killer, say): the rest wait for the next run
-        yield from (Outcome(sha256, retry="a parse worker died") for sha256, _, _ in jobs if sha256 not in done)
+    tune_gc()  # forked workers start with it
+    sandbox: Sandbox[tuple[str, str, str], Outcome] = Sandbox(parse_job, min(workers or os.cpu_count() or 1, len(jobs) or 1), limits)
+    for (sha256, _, _), result in sandbox.run(jobs):
+        if isinstance(result, Died):
+            yield Outcome(sha256, error=result.reason) if result.own_fault else Outcome(sha256, retry=result.reason, counted=True)
+        else:
+            yield result
 
 
 def tune_gc() -> None:
@@ -133,47 +124,39 @@ def parse_job(job: tuple[str, str, str]) -> Outcome:
     if kind in NOT_LETTERS:  # an attachment such as a spreadsheet: kept and linked, not read as a letter
         return Outcome(sha256) if Path(path).is_file() else Outcome(sha256, retry="file missing from the store")
     try:
-        data = Path(path).read_bytes()
+        data = read_capped(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         return Outcome(sha256, retry="file missing from the store")
+    except TooLarge as exc:
+        return Outcome(sha256, error=str(exc))
     except OSError as exc:
         return Outcome(sha256, retry=f"could not read the stored file: {exc.strerror or exc}")
     try:
-        with TimeLimit(FILE_TIMEOUT):
-            return Outcome(sha256, result=json.dumps(parse_document(data).to_json()))
-    except TimedOut:
-        return Outcome(sha256, retry=f"took longer than {FILE_TIMEOUT}s to parse", counted=True)
+        return Outcome(sha256, result=json.dumps(parse_document(data).to_json()))
     except ParseError as exc:
         return Outcome(sha256, error=str(exc))
     except MemoryError:
-        return Outcome(sha256, retry="ran out of memory", counted=True)
+        return Outcome(sha256, error=f"needs more than the {LIMITS.memory_mb} MB a document may use")
     except Exception as exc:  # a parser bug on one file must not stop the run
         log.exception("parser crashed on %s", sha256)
         return Outcome(sha256, error=f"parser crashed: {type(exc).__name__}: {exc}")
 
 
-class TimedOut(BaseException):
-    """Not an Exception: pdfminer's own `except Exception` blocks must not swallow it."""
+def extract_record(name: str) -> dict[str, object]:
+    """`foilog extract` for one local file: its fields, or {"file", "error"}; never raises."""
+    try:
+        return {"file": name, **parse_document(read_capped(name, MAX_FILE_BYTES), name).to_json()}
+    except ParseError as exc:
+        return {"file": name, "error": str(exc)}
+    except OSError as exc:
+        return {"file": name, "error": str(exc) if isinstance(exc, TooLarge) else exc.strerror or str(exc)}
+    except MemoryError:
+        return {"file": name, "error": f"needs more than the {LIMITS.memory_mb} MB a document may use"}
+    except Exception as exc:  # one bad file never stops the others
+        return {"file": name, "error": f"parser crashed: {type(exc).__name__}: {exc}"}
 
 
-class TimeLimit:
-    """Raise TimedOut in the block after `seconds` (by SIGALRM, in a process's main thread)."""
-
-    def __init__(self, seconds: int):
-        self.seconds = seconds
-        self.armed = False
-
-    def __enter__(self) -> None:
-        # Only the main thread of a process may take SIGALRM; elsewhere run unbounded.
-        if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM"):
-            signal.signal(signal.SIGALRM, self._expire)
-            signal.alarm(self.seconds)
-            self.armed = True
-
-    def __exit__(self, *exc: object) -> None:
-        if self.armed:
-            signal.alarm(0)
-
-    def _expire(self, signum: int, frame: object) -> None:
-        raise TimedOut()
-
+def extract_files(names: tuple[str, ...] | list[str], limits: Limits = LIMITS) -> Iterator[dict[str, object]]:
+    """extract_record for each file, in order, in one limited worker (the limits of the parse stage)."""
+    for name, record in Sandbox(extract_record, 1, limits).run(names):
+        yield {"file": name, "error": record.reason} if isinstance(record, Died) else record
