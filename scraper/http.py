@@ -30,6 +30,8 @@ USER_AGENT = "foilog/0.1 (+https://github.com/foilog/foilog; archive of police F
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_BYTES = 50 * 1024 * 1024
 MAX_REDIRECTS = 5
+MAX_URL_LENGTH = 8192  # far past any real link; a 65,536-character one is an attack or a broken page
+DOWNLOAD_SECONDS = 300.0  # a whole body, however it trickles in (the timeout bounds each read)
 WITHDRAWN = "withdrawn from the archive"
 
 
@@ -90,6 +92,7 @@ class Fetcher:
         backoff: float = 1.0,
         max_backoff: float = 60.0,
         max_bytes: int = MAX_BYTES,
+        download_seconds: float = DOWNLOAD_SECONDS,
         archive: Archive | None = None,
         on_fetch: Callable[[Fetched], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -101,6 +104,7 @@ class Fetcher:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.max_bytes = max_bytes
+        self.download_seconds = download_seconds
         self.archive = archive
         self.on_fetch = on_fetch
         self.sleep = sleep
@@ -134,6 +138,8 @@ class Fetcher:
             result = Fetched(url=url, final_url=url, status=None, error=str(exc))
         except _Retryable as exc:  # the last attempt failed too
             result = Fetched(url=url, final_url=url, status=None, error=f"gave up after {self.attempts} attempts: {exc}")
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError, UnicodeError) as exc:  # whatever one URL does, it is its own failure
+            result = Fetched(url=url, final_url=url, status=None, error=f"could not be fetched ({type(exc).__name__}: {exc})"[:500])
         result = replace(result, elapsed=time.monotonic() - started)
         if result.not_modified and self.archive:
             body = self.archive.stored_body(url)
@@ -149,6 +155,9 @@ class Fetcher:
     def _get_following(self, url: str, validators: tuple[str | None, str | None] | None) -> Fetched:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
+            problem = url_problem(current)
+            if problem:
+                raise _Failed(problem)
             if not host_allowed(current, self.allowed_hosts):
                 raise _Failed(f"not on allowed_hosts: {urlsplit(current).netloc or current}")
             if not self._robots_allow(current):
@@ -208,16 +217,32 @@ class Fetcher:
                 declared = response.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > self.max_bytes:
                     raise _Failed(f"larger than the {self.max_bytes} byte limit ({declared} bytes)")
+                began = self.clock()
                 body = bytearray()
-                for chunk in response.iter_bytes():
+                for chunk in response.iter_bytes():  # decoded: the cap counts what would be stored
                     body += chunk
                     if len(body) > self.max_bytes:
                         raise _Failed(f"larger than the {self.max_bytes} byte limit")
-                if declared and declared.isdigit() and len(body) != int(declared):
-                    raise _Retryable(f"body cut short ({len(body)} of {declared} bytes)")
+                    if self.clock() - began > self.download_seconds:
+                        raise _Failed(f"the body took longer than {self.download_seconds:g}s to arrive")
+                # Content-Length counts the bytes sent, which for a gzip-encoded body are the encoded ones.
+                encoded = response.headers.get("content-encoding", "identity").strip().lower() not in ("", "identity")
+                sent = response.num_bytes_downloaded if encoded else len(body)
+                if declared and declared.isdigit() and sent != int(declared):
+                    raise _Retryable(f"body cut short ({sent} of {declared} bytes)")
                 return _Response(response.status_code, response.headers, bytes(body))
+        except httpx.DecodingError as exc:
+            encoding = response.headers.get("content-encoding", "?")
+            raise _Failed(f"the body could not be decoded (Content-Encoding: {encoding})") from exc
         except httpx.TimeoutException as exc:
             raise _Retryable(f"timed out ({type(exc).__name__})") from exc
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+            # Request URLs are checked first (url_problem): this is httpx reading a redirect's Location.
+            raise _Failed(f"a redirect to a URL that cannot be fetched ({exc})") from exc
+        except httpx.RemoteProtocolError as exc:
+            if "location header" in str(exc).lower():
+                raise _Failed(f"a redirect to a URL that cannot be fetched ({exc})") from exc
+            raise _Retryable(f"connection failed ({type(exc).__name__}: {exc})") from exc
         except httpx.TransportError as exc:
             raise _Retryable(f"connection failed ({type(exc).__name__}: {exc})") from exc
 
@@ -254,6 +279,26 @@ class Fetcher:
         if response.status_code != 200:
             return None
         return Protego.parse(response.content.decode("utf-8", errors="replace"))
+
+
+def url_problem(url: str) -> str | None:
+    """Why a URL must not be requested, or None.
+
+    >>> url_problem("mailto:foi@example.org"), url_problem("http://127.0.0.1:abc/x"), url_problem("https://example.org/a")
+    ('not an http(s) URL: mailto:foi@example.org', "not a valid URL (Port could not be cast to integer value as 'abc')", None)
+    """
+    if len(url) > MAX_URL_LENGTH:
+        return f"URL longer than {MAX_URL_LENGTH} characters"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return f"not an http(s) URL: {url[:80]}"
+    if not parts.hostname:
+        return f"no host in the URL: {url[:80]}"
+    return None
 
 
 @dataclass(frozen=True)
