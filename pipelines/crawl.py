@@ -153,7 +153,7 @@ def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], ru
                 db.table("source_runs").upsert({
                     "run_id": run_id, "source": source.name, "finished_at": now(), "pages": stats.pages,
                     "pages_failed": stats.failed, "entries": found, "new": counts.new - before[0],
-                    "failed": counts.failed - before[1]}, pk=("run_id", "source"))
+                    "failed": counts.failed - before[1], "complete": int(stats.complete)}, pk=("run_id", "source"))
                 requests = sum(n for (name, _), n in statuses.items() if name == source.name)
                 problem = _source_problem(stats, found, statuses[(source.name, 403)], requests)
                 if problem:
@@ -187,7 +187,7 @@ def _crawl_source(db: sqlite_utils.Database, store: FileStore, fetcher: Fetcher,
                     counts.failed_again += 1
                 progress.advance(outcome)
     counts.pages += stats.pages
-    if not stats.failed and found:
+    if stats.complete and found:  # a walk cut short or with a failed page cannot tell what has left the log
         mark_removed(db, source.name, run_id)
     progress.finish(f"{source.name}: {found} entries from {stats.pages} listing pages")
     return stats, found
@@ -199,7 +199,10 @@ def _source_problem(stats: ListingStats, found: int, forbidden: int, requests: i
     if forbidden:
         parts.append(f"{forbidden} of {requests} requests answered 403 Forbidden (bot protection?)")
     if stats.failed:
-        parts.append(f"{stats.failed} of {stats.pages} listing pages failed (first: {(stats.errors or [''])[0]})")
+        parts.append(f"{stats.failed} of {stats.pages} listing pages failed (first: {(stats.errors or [''])[0]}); "
+                     "nothing marked removed")
+    elif stats.cut_short:
+        parts.append(f"the walk stopped at max_pages ({stats.pages} listing pages) with pages left; nothing marked removed")
     elif not found:
         parts.append(f"no entries found on {stats.pages} listing page(s) (has the site changed shape?)")
     return "; ".join(parts) or None

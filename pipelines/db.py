@@ -36,6 +36,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "source_runs": ({
         "run_id": int, "source": str, "finished_at": str, "pages": int, "pages_failed": int, "entries": int,
         "new": int, "failed": int,
+        "complete": int,  # 1 when every listing page was walked and read: only then are removals decided
     }, ("run_id", "source"), [("source",)]),
     "fetches": ({
         "id": int, "run_id": int, "source": str, "url": str, "final_url": str, "status": int, "etag": str,

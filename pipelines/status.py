@@ -56,6 +56,9 @@ def source_health(db_path: str | Path, *, failed_runs: int = 3, quiet_days: int 
                     break
             if streak >= failed_runs:
                 problems.append(f"its listing could not be fetched in the last {streak} runs")
+            if latest["complete"] == 0 and latest["pages_failed"] == 0:
+                problems.append(f"its last walk stopped at max_pages ({latest['pages']} listing pages): "
+                                "removals were not decided (raise max_pages)")
             newest = conn.execute("select max(first_seen_at) from document_urls where source = ?", [source]).fetchone()[0]
             if newest:
                 days = (today - dt.date.fromisoformat(newest[:10])).days

@@ -70,6 +70,12 @@ class ListingStats:
     pages: int = 0
     failed: int = 0
     errors: list[str] | None = None
+    cut_short: bool = False  # max_pages was reached with listing pages still to walk
+
+    @property
+    def complete(self) -> bool:
+        """Whether every listing page was walked and read: only then can an entry be known to have left."""
+        return not self.failed and not self.cut_short
 
     def fail(self, url: str, error: str) -> None:
         self.failed += 1
@@ -102,3 +108,4 @@ def walk_listings(fetcher: Fetcher, source: Source, stats: ListingStats) -> Iter
             elif source.follow.search(link.url) and link.url not in queued:
                 queued.add(link.url)
                 queue.append(link.url)
+    stats.cut_short = bool(queue)

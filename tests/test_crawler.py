@@ -307,3 +307,15 @@ def test_a_refused_url_is_asked_conditionally_and_backs_off_1_2_4_nights(tmp_pat
     shown = foilog("status", "--db", str(tmp_path / "f.db"))
     assert (f"{failing} URL(s) failing, asked again after 1, 2, 4 ... days (longest streak 4 checks, "
             f"oldest last checked {day + dt.timedelta(days=7)})") in shown.stdout, shown.stdout
+
+
+def test_a_walk_cut_short_by_max_pages_marks_nothing_removed_and_says_so(tmp_path: Path, site: MockSite) -> None:
+    assert crawl(tmp_path, site, "--source", "norfolk-platform", requests_per_second=0).returncode == 0
+    listed = query(tmp_path / "f.db", "select count(*) from document_urls where removed_at is null")[0][0]
+    short = crawl(tmp_path, site, "--source", "norfolk-platform", requests_per_second=0, max_pages=2)
+    assert short.returncode == 0, short.stderr
+    assert "stopped at max_pages (2 listing pages) with pages left; nothing marked removed" in short.stderr
+    assert query(tmp_path / "f.db", "select count(*) from document_urls where removed_at is not null") == [(0,)]
+    assert query(tmp_path / "f.db", "select count(*) from document_urls where removed_at is null") == [(listed,)]
+    status = foilog("status", "--db", str(tmp_path / "f.db"))
+    assert status.returncode == 1 and "stopped at max_pages (2 listing pages): removals were not decided" in status.stdout
