@@ -30,7 +30,13 @@ def parse_document(data: bytes, filename: str | None = None) -> Letter:
         if pages.truncated:
             warnings.append(f"read the first {len(pages.texts)} of {pages.total} pages")
     elif kind == "html":
-        texts = [html.extract_text(data.decode("utf-8", errors="replace"))]
+        problem = html.html_problem(data)
+        if problem:
+            raise ParseError(f"page refused: {problem}")
+        text, how = html.decode_html(data)
+        if how == "fallback":
+            warnings.append("no charset declared and not UTF-8: read as windows-1252")
+        texts = [html.extract_text(text)]
     else:
         raise ParseError(f"not a letter: {kind} content is not parsed")
     lines = clean_lines(texts)

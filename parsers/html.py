@@ -19,6 +19,65 @@ _CHROME_TEXT = re.compile(r"^\s*(leave this site|we use (some )?(essential )?coo
 _DATE_LINE = re.compile(r"^(published|date published|first published|last updated|updated)\b", re.I)
 
 
+MAX_HTML_BYTES = 8 * 1024 * 1024  # a listing or detail page is well under 1 MB
+MAX_DEPTH = 512  # real pages nest a few dozen deep; lexbor's cost grows with the square of the depth
+_TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+_VOID = frozenset(b"area base br col embed hr img input link meta param source track wbr".split())
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+# What browsers read these labels as (the WHATWG encoding standard): the same, with the 0x80-0x9f range.
+_AS_WINDOWS_1252 = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252"}
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+
+
+def html_problem(body: bytes) -> str | None:
+    """Why a page is refused before it is parsed: too large, or nested too deep; None when fine.
+
+    >>> html_problem(b"<div>" * 600), html_problem(b"<p>fine</p>")
+    ('nested more than 512 elements deep', None)
+    """
+    if len(body) > MAX_HTML_BYTES:
+        return f"page larger than {MAX_HTML_BYTES // (1024 * 1024)} MB"
+    depth = 0
+    for match in _TAG.finditer(body):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name.lower() not in _VOID:
+            depth += 1
+            if depth > MAX_DEPTH:
+                return f"nested more than {MAX_DEPTH} elements deep"
+    return None
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """An HTML body as text, and how its encoding was found: BOM, the HTTP header, a meta tag,
+    UTF-8 by trial, or else windows-1252 as a recorded fallback.
+
+    >>> decode_html("Café £100".encode("cp1252"), "text/html; charset=windows-1252")
+    ('Café £100', 'header')
+    >>> decode_html("<p>Café</p>".encode("cp1252"))
+    ('<p>Café</p>', 'fallback')
+    """
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom):].decode(encoding, errors="replace"), "bom"
+    declared = _HEADER_CHARSET.search(content_type or "")
+    meta = _META_CHARSET.search(body[:4096])
+    for how, name in (("header", declared.group(1) if declared else None),
+                      ("meta", meta.group(1).decode("ascii", "replace") if meta else None)):
+        if name:
+            name = _AS_WINDOWS_1252.get(name.lower(), name)
+            try:
+                return body.decode(name, errors="replace"), how
+            except LookupError:  # a charset Python does not know: try the next clue
+                continue
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return body.decode("cp1252", errors="replace"), "fallback"
+
+
 def extract_text(html: str) -> str:
     """Return the response body of a detail page as plain text, one block a line.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -10,9 +11,11 @@ from urllib.parse import urldefrag, urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 
-from parsers.html import parse_html
+from parsers.html import decode_html, html_problem, parse_html
 from scraper.http import Fetched, Fetcher
 from scraper.sources import Source, host_allowed
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,24 @@ class ListingStats:
         self.errors = (self.errors or []) + [f"{url}: {error}"]
 
 
+def page_text(page: Fetched) -> tuple[str | None, str | None]:
+    """A fetched page's text, by its declared or sniffed charset; or None and why it cannot be read.
+
+    A page too large or nested too deep is refused before it is parsed: lexbor's cost grows
+    with the square of the nesting, in C code that nothing can interrupt.
+    """
+    if not page.ok or page.content is None:
+        return None, page.error or "no body"
+    problem = html_problem(page.content)
+    if problem:
+        log.warning("%s: refused: %s", page.url, problem)
+        return None, f"refused: {problem}"
+    text, how = decode_html(page.content, page.content_type)
+    if how == "fallback":
+        log.warning("%s: no charset declared and not UTF-8: read as windows-1252", page.url)
+    return text, None
+
+
 def walk_listings(fetcher: Fetcher, source: Source, stats: ListingStats) -> Iterator[Link]:
     """Breadth-first over the listing pages of a source; yield each target link once.
 
@@ -95,10 +116,11 @@ def walk_listings(fetcher: Fetcher, source: Source, stats: ListingStats) -> Iter
         url = queue.popleft()
         page = fetcher.get(url, conditional=False)
         stats.pages += 1
-        if not page.ok:
-            stats.fail(url, page.error or "no body")
+        text, problem = page_text(page)
+        if text is None:
+            stats.fail(url, problem or "no body")
             continue
-        for link in extract_links(page.content.decode("utf-8", errors="replace"), page.final_url):  # type: ignore[union-attr]
+        for link in extract_links(text, page.final_url):
             if not host_allowed(link.url, source.allowed_hosts):
                 continue
             if source.detail.search(link.url) or source.attachment.search(link.url):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from parsers.dates import parse_date
 from parsers.html import extract_published_text, extract_title, parse_html
 from parsers.references import reference_from_name, strip_reference
-from scraper.entries import Due, Entry, ListingStats, extract_links, walk_listings
+from scraper.entries import Due, Entry, ListingStats, extract_links, page_text, walk_listings
 from scraper.http import Fetched, Fetcher
 from scraper.sources import Source, host_allowed
 
@@ -43,9 +44,10 @@ def discover(fetcher: Fetcher, source: Source, stats: ListingStats, due: Due) ->
 def _fetch_detail(fetcher: Fetcher, source: Source, url: str) -> tuple[str | None, str | None, tuple[Fetched, ...]]:
     """The detail page and every attachment it links to, fetched; its title and published date."""
     page = fetcher.get(url)
-    if not page.ok:
-        return None, None, (page,)
-    html = parse_html(page.content.decode("utf-8", errors="replace"))  # type: ignore[union-attr]
+    text, problem = page_text(page)
+    if text is None:
+        return None, None, (page if page.error else replace(page, content=None, error=problem),)
+    html = parse_html(text)
     published_text = extract_published_text(html)
     documents = [page]
     seen = {url}
