@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import urllib.parse
 from pathlib import Path
 
 
 def _connect(db_path: str | Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)  # status never writes
+    # status never writes; the path is quoted, or a "#" in it would end the file name
+    conn = sqlite3.connect(f"file:{urllib.parse.quote(str(Path(db_path).resolve()))}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     return conn
 

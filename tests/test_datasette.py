@@ -309,3 +309,37 @@ def test_combined_facets_that_run_out_of_time_are_reported_as_timed_out(built: P
     notice = LexborHTMLParser(page(served, "/foilog/disclosures?_size=1").text).css_first(".facets-timed-out")
     assert notice is not None and sorted(notice.text().split(":")[1].replace(",", " ").split()) == [
         "exemption_sections", "force", "outcome", "year"]
+
+
+def test_serving_stays_within_bounds_and_answers_bad_requests_as_such(ds: Datasette, capsys: pytest.CaptureFixture[str],
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+
+    empty = page(ds, "/foilog/feed_search.atom?q=zzzznothingmatches")
+    assert empty.status_code == 200, "a followed search with no answers yet is an empty feed, not an error"
+    feed = ET.fromstring(empty.content)
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed" and not feed.findall("{http://www.w3.org/2005/Atom}entry")
+    assert page(ds, "/foilog/feed_search.atom?q=drones").content.count(b"<entry>") >= 1
+    assert page(ds, "/foilog/disclosures?_sort=nosuch").status_code == 400
+    assert page(ds, "/foilog/disclosures.json?_sort_desc=nosuch").json()["error"] == "Cannot sort table by nosuch"
+    posted = asyncio.run(ds.client.post("/foilog/search", data={"q": "drones"}))
+    assert posted.status_code == 405 and posted.headers["allow"] == "GET, HEAD, OPTIONS"
+    blob = page(ds, "/foilog.json?sql=select+length(hex(randomblob(200000000)))")
+    assert blob.status_code == 400 and "too big" in blob.json()["error"]
+    capsys.readouterr()
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="foilog.serve"):
+        assert page(ds, "/foilog.json?sql=selec+1").status_code == 400
+    assert [r.getMessage() for r in caplog.records if r.name == "foilog.serve"] == [
+        "GET /foilog.json?sql=selec+1 -> 400 DatasetteError: Statement must be a SELECT"]
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.out + printed.err and "locals" not in printed.out + printed.err
+
+
+def test_a_database_path_with_a_hash_is_served_not_replaced_by_an_empty_file(built: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "case #12?"
+    folder.mkdir()
+    db = folder / "foilog.db"
+    shutil.copy(built / "foilog.db", db)
+    served = make_datasette(db)
+    assert page(served, "/foilog/disclosures.json?_size=1").json()["rows"], "the real file, with its rows"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case #12?"], "no other file was created"

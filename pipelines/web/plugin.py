@@ -8,16 +8,87 @@ by Datasette, and only http(s) URLs ever become links.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import logging
+import sqlite3
 from typing import Any
 
+import datasette.handle_exception
 from datasette import hookimpl
+from datasette.utils.asgi import Response
+from datasette.views.base import DatasetteError
 from markupsafe import Markup, escape
 
 from parsers.catalogue import CATALOGUE
 from pipelines.web import NAME
 
 OPEN, CLOSE = "\ue000", "\ue001"
+MAX_VALUE_BYTES = 10_000_000  # a string or blob a served query may make: randomblob(200000000) took 2.35 GB
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+log = logging.getLogger("foilog.serve")
+# Datasette prints every error it handles with rich, local variables included: 48 KB a malformed
+# query. With rich out of its sight it prints no such thing, and handle_exception below logs one line.
+datasette.handle_exception.rich = None
+
+
+@hookimpl
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+
+
+@hookimpl
+def asgi_wrapper() -> Any:
+    """The archive is served read-only: any method but GET, HEAD and OPTIONS gets 405, before Datasette sees it."""
+    def wrap(app: Any) -> Any:
+        async def read_only(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
+                await send({"type": "http.response.start", "status": 405,
+                            "headers": [(b"allow", b"GET, HEAD, OPTIONS"), (b"content-type", b"text/plain; charset=utf-8")]})
+                await send({"type": "http.response.body", "body": b"This archive is read-only: only GET and HEAD are served.\n"})
+                return
+            await app(scope, receive, send)
+        return read_only
+    return wrap
+
+
+@hookimpl
+def handle_exception(request: Any, exception: Exception) -> None:
+    """One log line per error; a sort by a column that does not exist is the asker's error (400), not ours (500)."""
+    if isinstance(exception, DatasetteError) and exception.message.startswith("Cannot sort table by"):
+        exception.status = 400
+    status = getattr(exception, "status", 500)
+    message = " ".join(str(exception).split())[:300]
+    log.warning("%s %s%s -> %s %s: %s", request.method, request.path, f"?{request.query_string}" if request.query_string else "",
+                status, type(exception).__name__, message)
+    # Datasette renders the error page (foilog's templates and JSON shape stay Datasette's own).
+
+
+@hookimpl(wrapper=True)
+def register_output_renderer(datasette: Any) -> Any:
+    # datasette-atom's feed, which fails on a query with no rows: a search nobody has answered yet.
+    renderers = yield
+    return [dict(r, render=_feed_even_if_empty(r["render"])) if isinstance(r, dict) and r.get("extension") == "atom" else r
+            for r in renderers]
+
+
+def _feed_even_if_empty(render: Any) -> Any:
+    def render_feed(datasette: Any, request: Any, sql: str, columns: list[str], rows: list[Any], database: str,
+                    table: str | None, query_name: str | None, view_name: str, data: dict[str, Any]) -> Any:
+        if rows:
+            return render(datasette, request, sql, columns, rows, database, table, query_name, view_name, data)
+        from feedgen.feed import FeedGenerator
+
+        feed = FeedGenerator()
+        feed.id(request.url)
+        feed.link(href=request.url, rel="self")
+        feed.updated(dt.datetime.now(dt.UTC))
+        title = ((datasette.metadata(database=database) or {}).get("queries", {}).get(query_name or "", {}).get("title")
+                 or request.args.get("_feed_title") or "foilog")
+        feed.title(title)
+        return Response(feed.atom_str(pretty=True), content_type="application/xml; charset=utf-8", status=200)
+    return render_feed
 
 
 @hookimpl

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import urllib.parse
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -43,8 +45,21 @@ def make_datasette(db_path: str | Path, settings: dict | None = None, immutable:
     metadata = load_metadata()
     ds = Datasette(metadata=metadata, settings={**SETTINGS, **(settings or {})}, template_dir=str(TEMPLATES))
     ds.remove_database("_memory")  # Datasette adds one when started without files
-    ds.add_database(Database(ds, path=str(Path(db_path).resolve()), is_mutable=not immutable), name=NAME)
+    ds.add_database(QuotedDatabase(ds, path=str(Path(db_path).resolve()), is_mutable=not immutable), name=NAME)
     return ds
+
+
+class QuotedDatabase(Database):  # type: ignore[misc]
+    """Datasette's read-only database, its path quoted in the URI: "a#b/foilog.db" would otherwise open
+    "a" as a new, empty database (everything after "#" or "?" is not the path)."""
+
+    def connect(self, write: bool = False) -> sqlite3.Connection:
+        if write or self.is_memory or self.memory_name:
+            return super().connect(write)
+        mode = "mode=ro" if self.is_mutable else "immutable=1"
+        conn = sqlite3.connect(f"file:{urllib.parse.quote(self.path)}?{mode}", uri=True, check_same_thread=False)
+        self._all_file_connections.append(conn)
+        return conn
 
 
 def serve(db_path: str | Path, host: str, port: int, immutable: bool = False) -> None:
