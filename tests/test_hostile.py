@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipelines.sandbox import Died, Limits, Sandbox
 from tests.conftest import foilog
-from tools.tinypdf import huge_page_pdf, self_referencing_pdf, tiny_pdf
+from tools.tinypdf import huge_page_pdf, many_operators_pdf, self_referencing_pdf, tiny_pdf
 
 # CPU limits small for speed; wall clocks long, so that on a loaded machine the CPU limit is still what stops a spin.
 QUICK = Limits(cpu_seconds=2, wall_seconds=120, memory_mb=1024)
@@ -104,3 +104,12 @@ def test_the_parse_stage_records_a_spinning_file_and_never_tries_it_again(tmp_pa
         (1, "failed", "used more than 2s of CPU and was stopped"), (2, "parsed", None)]
     again = parse_pending(db, store, workers=2, limits=QUICK)
     assert (again.parsed, again.failed, again.retried) == (0, 0, 0), "recorded: not tried again by this parser version"
+
+
+def test_a_page_of_a_million_operators_is_stopped_within_its_limits(tmp_path: Path) -> None:
+    from pipelines.parse import extract_files
+
+    page = tmp_path / "operators.pdf"
+    page.write_bytes(many_operators_pdf())
+    (record,) = extract_files([str(page)], Limits(cpu_seconds=3, wall_seconds=120, memory_mb=512))
+    assert record["error"] in ("used more than 3s of CPU and was stopped", "needs more memory than a document may use"), record

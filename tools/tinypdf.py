@@ -44,3 +44,11 @@ def huge_page_pdf(points: int = 14400) -> bytes:
     """One blank page of points x points: no text layer, so OCR would render it at 250 dpi (50,000 px square)."""
     return pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                    f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {points} {points}] >>".encode()])
+
+
+def many_operators_pdf(count: int = 1_000_000) -> bytes:
+    """One page drawing `count` tiny lines: pdfminer builds an object for each, into the gigabytes."""
+    ops = b"0 0 m 1 1 l S\n" * count
+    return pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+                   b"<< /Length " + str(len(ops)).encode() + b" >>\nstream\n" + ops + b"\nendstream"])
