@@ -64,6 +64,8 @@ def extract_text(data: bytes, max_pages: int = MAX_PAGES) -> Pages:
         raise
     except PDFSyntaxError as exc:
         raise ParseError(f"broken PDF: {exc}") from exc
+    except MemoryError:
+        raise  # the worker's memory limit: its own message, not "unreadable"
     except Exception as exc:  # pdfminer raises many types for damaged or encrypted files
         name = type(exc).__name__
         if "Password" in name or "Encrypt" in name:

@@ -38,7 +38,7 @@ class Limits:
 
     cpu_seconds: int = 120  # CPU time of the worker (OCR runs in tesseract, which has its own)
     wall_seconds: float = 300.0  # from the job's start to its answer, whatever the machine's load
-    memory_mb: int = 2048  # address space the worker may add to what it was forked with
+    memory_mb: int = 1024  # address space the worker may add to what it was forked with (a letter takes ~50 MB)
 
 
 @dataclass(frozen=True)

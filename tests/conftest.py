@@ -38,29 +38,31 @@ def free_port() -> int:
 
 @contextmanager
 def serving(db: Path) -> Iterator[str]:
-    """`foilog serve` on a database, as a user starts it, until the block ends; yields its origin.
-
-    Ready when the command says it is listening: its own word, read from its output, not a guess."""
-    import selectors
-
+    """`foilog serve` on a database, as a user starts it, until the block ends; yields its origin."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "pipelines", "serve", "--db", str(db), "--port", str(port)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    origin = f"http://127.0.0.1:{port}"
     try:
-        assert proc.stdout is not None
-        with selectors.DefaultSelector() as selector:
-            selector.register(proc.stdout, selectors.EVENT_READ)
-            said = ""
-            while "Listening on" not in said:
-                assert selector.select(timeout=60), "foilog serve said nothing for 60 s"
-                line = proc.stdout.readline()
-                assert line, f"foilog serve ended: {proc.stderr.read() if proc.stderr else ''}"
-                said += line
-        yield origin
+        wait_until_listening(proc)
+        yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def wait_until_listening(proc: subprocess.Popen[str], seconds: float = 60) -> None:
+    """Until `foilog serve` says it is listening: its own word, read from its output, not a guess."""
+    import selectors
+
+    assert proc.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(proc.stdout, selectors.EVENT_READ)
+        said = ""
+        while "Listening on" not in said:
+            assert selector.select(timeout=seconds), f"foilog serve said nothing for {seconds:g} s"
+            line = proc.stdout.readline()
+            assert line, f"foilog serve ended: {proc.stderr.read() if proc.stderr else ''}"
+            said += line
 
 
 @pytest.fixture(scope="session")

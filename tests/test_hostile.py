@@ -113,3 +113,4 @@ def test_a_page_of_a_million_operators_is_stopped_within_its_limits(tmp_path: Pa
     page.write_bytes(many_operators_pdf())
     (record,) = extract_files([str(page)], Limits(cpu_seconds=3, wall_seconds=120, memory_mb=512))
     assert record["error"] in ("used more than 3s of CPU and was stopped", "needs more memory than a document may use"), record
+    assert "unreadable" not in record["error"]

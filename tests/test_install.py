@@ -7,7 +7,6 @@ metadata, templates, default sources and bundled sample must all come from the p
 from __future__ import annotations
 
 import os
-import selectors
 import shutil
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port, wait_until_listening
 
 
 def test_a_wheel_in_a_fresh_venv_runs_the_demo_and_serves_it(tmp_path: Path) -> None:
@@ -65,15 +64,7 @@ def test_a_wheel_in_a_fresh_venv_runs_the_demo_and_serves_it(tmp_path: Path) -> 
     proc = subprocess.Popen([str(foilog), "serve", "--db", str(db), "--port", str(port)], cwd=elsewhere, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert proc.stdout is not None
-        with selectors.DefaultSelector() as selector:
-            selector.register(proc.stdout, selectors.EVENT_READ)
-            said = ""
-            while "Listening on" not in said:
-                assert selector.select(timeout=60), "foilog serve said nothing for 60 s"
-                line = proc.stdout.readline()
-                assert line, proc.stderr.read() if proc.stderr else ""
-                said += line
+        wait_until_listening(proc)
         origin = f"http://127.0.0.1:{port}"
         table = httpx.get(f"{origin}/foilog/disclosures.json?_facet=force&_search=drones").json()
         assert table["rows"] and set(table["facet_results"]) >= {"force", "outcome", "year"}
