@@ -105,7 +105,7 @@ def parse_files(pending: list[tuple[str, str]], store: FileStore, workers: int |
     """The outcome of each file, parsed in limited worker processes on every core (pipelines/sandbox.py)."""
     jobs = [(sha256, str(store.path(sha256)), kind) for sha256, kind in pending]
     tune_gc()  # forked workers start with it
-    sandbox: Sandbox[tuple[str, str, str], Outcome] = Sandbox(parse_job, min(workers or os.cpu_count() or 1, len(jobs) or 1), limits)
+    sandbox: Sandbox[tuple[str, str, str], Outcome] = Sandbox(parse_job, workers or os.cpu_count() or 1, limits)
     for (sha256, _, _), result in sandbox.run(jobs):
         if isinstance(result, Died):
             yield Outcome(sha256, error=result.reason) if result.own_fault else Outcome(sha256, retry=result.reason, counted=True)

@@ -29,6 +29,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
 Job = TypeVar("Job")
+_END = object()
 Result = TypeVar("Result")
 
 
@@ -64,14 +65,12 @@ class Sandbox(Generic[Job, Result]):
         busy: list[_Worker[Job]] = []
         try:
             while True:
-                while len(idle) + len(busy) < self.workers:
-                    idle.append(_Worker(self.context, self.work, self.limits))
-                while idle:
-                    job = next(pending, None)
-                    if job is None:
+                while len(busy) < self.workers:  # workers are started when there is a job for them
+                    job = next(pending, _END)
+                    if job is _END:
                         break
-                    worker = idle.pop()
-                    worker.start(job)
+                    worker = idle.pop() if idle else _Worker(self.context, self.work, self.limits)
+                    worker.start(job)  # type: ignore[arg-type]
                     busy.append(worker)
                 if not busy:
                     return
