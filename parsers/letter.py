@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from parsers.dates import DATE, date_from_match
 from parsers.exemptions import extract_exemptions
-from parsers.outcome import classify_outcome
+from parsers.outcome import COST_LIMIT, classify_outcome
 from parsers.records import Citation, Letter, Question
 from parsers.references import extract_reference
 
@@ -65,6 +65,9 @@ def parse_letter(lines: list[str], *, ocr: bool = False) -> Letter:
         paired = (Question(paired[0].number, paired[0].text, whole),)
         whole = None
     exemptions = tuple(_with_questions(extract_exemptions(after_request), paired))
+    if not any(c.section == "12" for c in exemptions) and COST_LIMIT.search(after_request):
+        exemptions = (Citation("s12", "12"), *exemptions)  # refused on cost in words alone: that is section 12
+        warnings.append("a cost-limit refusal that names no section: cited as s12")
     reference = extract_reference(text)
     if reference is None:
         warnings.append("no reference found in the letter")
@@ -72,7 +75,7 @@ def parse_letter(lines: list[str], *, ocr: bool = False) -> Letter:
         reference=reference,
         forces=extract_forces(text[: text.find(response) if response else len(text)] + response[:600]),
         letter_date=extract_letter_date(text),
-        received_date=_date_after(re.compile(r"\breceived\b", re.I), text, 240),
+        received_date=extract_received_date(text),
         correct_as_of=_first_date(_CORRECT_AS_OF, text),
         questions=paired,
         exemptions=exemptions,
@@ -108,9 +111,37 @@ def extract_letter_date(text: str) -> str | None:
         if re.search(r"\breceived\b|\bI write\b|sought access", line, re.I):
             break
         match = DATE.search(line)
-        # The date line holds little else; a longer line with a date is prose.
-        if match and len(line) <= len(match.group(0)) + 25:
+        # The date line holds little else, or ends an address or phone line; a longer line with a date is prose.
+        if match and (len(line) <= len(match.group(0)) + 25 or _ends_line(match, line)):
             return date_from_match(match)
+    return None
+
+
+def _ends_line(match: re.Match[str], line: str) -> bool:
+    return not line[match.end():].strip(" .") and bool(re.search(r"\d{4,}|\b[A-Z]{1,2}\d", line[:match.start()]))
+
+
+_ABOUT_THE_REQUEST = re.compile(r"\b(?:request|application|e-?mail|letter|enquiry|FOI)\b", re.I)
+
+
+def extract_received_date(text: str) -> str | None:
+    """The date in the sentence that says when the request was received; other "received" dates
+    ("received royal assent on ...") are not the request's.
+
+    >>> extract_received_date("The Act received royal assent on 30 November 2000. Your request was received on 29/11/2016.")
+    '2016-11-29'
+    """
+    for anchor in re.finditer(r"\breceived\b", text, re.I):
+        # The sentence's part before the word, on the word's own line: the line above may be a heading.
+        start = max(text.rfind(". ", 0, anchor.start()) + 1, text.rfind("\n", 0, anchor.start()) + 1)
+        # A sentence runs over line breaks (and OCR's blank lines), to a full stop or a colon ending its line.
+        ends = [i for i in (text.find(". ", anchor.end()), text.find(".\n", anchor.end()), text.find(":\n", anchor.end())) if i >= 0]
+        after = text[anchor.start():min(ends + [anchor.end() + 300])]
+        before = text[start:anchor.start()]  # "On 2 May 2024 we received your request"
+        if _ABOUT_THE_REQUEST.search(before + after):
+            found = DATE.search(after) or DATE.search(before)
+            if found:
+                return date_from_match(found)
     return None
 
 
@@ -119,14 +150,6 @@ def _first_date(pattern: re.Pattern[str], text: str) -> str | None:
     if not match:
         return None
     return date_from_match(DATE.search(match.group(0)))  # type: ignore[arg-type]
-
-
-def _date_after(anchor: re.Pattern[str], text: str, window: int) -> str | None:
-    match = anchor.search(text)
-    if not match:
-        return None
-    date = DATE.search(text, match.end(), match.end() + window)
-    return date_from_match(date) if date else None
 
 
 def _split(text: str) -> tuple[str | None, str, str]:

@@ -14,14 +14,25 @@ _NOT_HELD = re.compile(
     r"\bno (?:relevant |recorded |such )?(?:information|data|records?|figures) (?:is |are |was |were )?(?:held|recorded|kept)|"
     r"\b(?:information|data|records?) (?:is|are|was|were) not (?:held|recorded|kept)|\bnot held\b|"
     r"\b(?:does|do|did) not (?:hold|record|keep)\b|\bhold(?:s)? no (?:relevant |recorded )?(?:information|data|records?)|"
-    r"\bhave no (?:relevant |recorded )?(?:information|data|records?)\b",
+    r"\bhave no (?:relevant |recorded )?(?:information|data|records?)\b|"
+    # "This is not recorded", "no record is kept", "not captured on our systems"
+    r"\b(?:is|are|was|were) not (?:recorded|captured|collated)\b|\bno records? (?:is|are|was|were) (?:kept|held|maintained)\b|"
+    r"\bnot (?:captured|recorded|held) (?:on|in|by) (?:our|the|any)\b",
     re.I,
 )
 _REFUSED = re.compile(
     r"\bexempt(?:ion)?s?\b|refusal notice|\bwithheld\b|(?:has|have) (?:therefore )?not been (?:provided|disclosed|released)|"
     r"\b(?:will not|cannot|can ?not|could not|would not) be (?:provided|disclosed|released)|"
     r"\bunable to (?:provide|disclose|release)|"
-    r"\bcost limit|appropriate limit|\bvexatious",
+    r"\bcosts? limit|appropriate limit|\bvexatious|\bin excess of (?:the )?(?:\u00a3|GBP ?)450",
+    re.I,
+)
+# A cost-limit refusal in words, whether or not it names section 12 ("would exceed the
+# appropriate limit of \u00a3450", "more than 18 hours", "the costs limit").
+COST_LIMIT = re.compile(
+    r"(?:exceed\w*|in excess of|more than|beyond)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
+    r"(?:appropriate limit|costs? limit|(?:\u00a3|GBP ?)450\b|18 hours\b)"
+    r"|\b(?:appropriate|costs?) limit\b[^.]{0,80}\b(?:exceed\w*|in excess|applies|been reached)",
     re.I,
 )
 # Every match of _NCND, or of _REFUSED, contains one of its words. Python's re tries each
@@ -30,7 +41,8 @@ _REFUSED = re.compile(
 # letter on every index build).
 _NCND_WORDS = ("neither", "ncnd")
 _REFUSED_WORDS = ("exempt", "refusal notice", "withheld", "not been", "be provided", "be disclosed", "be released",
-                  "unable to", "cost limit", "appropriate limit", "vexatious")
+                  "unable to", "cost limit", "costs limit", "appropriate limit", "vexatious", "450")
+_COST_WORDS = ("limit", "450", "18 hours")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
 
 
@@ -47,7 +59,7 @@ def classify_answer(answer: str) -> str:
     lowered = answer.lower()
     if _found(_NCND, _NCND_WORDS, answer, lowered):
         return "neither_confirm_nor_deny"
-    if _found(_REFUSED, _REFUSED_WORDS, answer, lowered):
+    if _found(_REFUSED, _REFUSED_WORDS, answer, lowered) or _found(COST_LIMIT, _COST_WORDS, answer, lowered):
         return "refused"
     # "No information held. It is kept by the council." is not held; "Norfolk: 12. Suffolk:
     # not held." gives figures: what the answer leads with decides.

@@ -223,3 +223,36 @@ def test_the_word_check_before_each_outcome_pattern_never_hides_a_match(answer: 
         assert outcome._found(pattern, words, answer, lowered) == bool(pattern.search(answer))
     assert outcome.classify_answer(answer) in ("refused", "neither_confirm_nor_deny")
 
+
+
+@pytest.mark.parametrize(("answer", "result"), [
+    ("This is not recorded.", "not_held"),
+    ("No record is kept of journeys by bicycle.", "not_held"),
+    ("The reason for each stop is not captured on our systems.", "not_held"),
+    ("Locating this would take more than 18 hours.", "refused"),
+    ("Providing it would be in excess of the appropriate limit of \u00a3450.", "refused"),
+    ("There were 14 stops in the last 18 hours of the operation.", "disclosed"),
+])
+def test_answers_in_the_words_real_letters_use(answer: str, result: str) -> None:
+    assert classify_answer(answer) == result
+
+
+COST_LETTER = """Suffolk Constabulary, Martlesham Heath, Ipswich IP5 3QS 07/03/2017
+Freedom of Information Request Reference No: FOI 000739/17
+The Policing and Crime Act received royal assent on 31 January 2017, which brought changes.
+Your request for information was received on 14/02/2017. You asked:
+1 How many bicycles were reported stolen in each ward since 2010?
+2 How many were recovered?
+Response to your Request
+To answer this the force would have to read every crime report by hand, which would take well over
+the 18 hours allowed, and the cost of compliance would exceed the appropriate limit of \u00a3450.
+This response will be published on the Constabulary's website."""
+
+
+def test_a_cost_refusal_in_words_numeric_dates_and_the_request_s_received_date() -> None:
+    letter = parse_letter(COST_LETTER.splitlines())
+    assert letter.letter_date == "2017-03-07", "the date at the end of the address line"
+    assert letter.received_date == "2017-02-14", "the request's sentence, not the royal assent's"
+    assert [c.code for c in letter.exemptions] == ["s12"]
+    assert letter.outcome == "refused"
+    assert "a cost-limit refusal that names no section: cited as s12" in letter.warnings
