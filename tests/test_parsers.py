@@ -238,7 +238,7 @@ def test_answers_in_the_words_real_letters_use(answer: str, result: str) -> None
 
 
 COST_LETTER = """Suffolk Constabulary, Martlesham Heath, Ipswich IP5 3QS 07/03/2017
-Freedom of Information Request Reference No: FOI 000739/17
+Freedom of Information Request Reference No: FOI 004812/17
 The Policing and Crime Act received royal assent on 31 January 2017, which brought changes.
 Your request for information was received on 14/02/2017. You asked:
 1 How many bicycles were reported stolen in each ward since 2010?
