@@ -182,9 +182,10 @@ def _crawl_source(db: sqlite_utils.Database, store: FileStore, fetcher: Fetcher,
                     counts.skipped += 1
                     continue
                 outcome = save_document(db, store, entry, fetched, run_id, today)
-                setattr(counts, outcome, getattr(counts, outcome) + 1)
-                if outcome == "failed" and _was_failing(db, fetched.url):
+                if outcome == "failed_again":  # a failing URL asked again after its back-off
                     counts.failed_again += 1
+                    outcome = "failed"
+                setattr(counts, outcome, getattr(counts, outcome) + 1)
                 progress.advance(outcome)
     counts.pages += stats.pages
     if stats.complete and found:  # a walk cut short or with a failed page cannot tell what has left the log
@@ -206,10 +207,6 @@ def _source_problem(stats: ListingStats, found: int, forbidden: int, requests: i
     elif not found:
         parts.append(f"no entries found on {stats.pages} listing page(s) (has the site changed shape?)")
     return "; ".join(parts) or None
-
-
-def _was_failing(db: sqlite_utils.Database, url: str) -> bool:
-    return bool(next(iter(db.query("select failures from document_urls where url = ?", [url])), {}).get("failures", 0) > 1)
 
 
 def touch_entry(db: sqlite_utils.Database, entry: Entry, run_id: int) -> None:
@@ -264,7 +261,8 @@ def plan_document(known: dict | None, sha256: str | None, holder: int | None) ->
 
 def save_document(db: sqlite_utils.Database, store: FileStore, entry: Entry, fetched: Fetched, run_id: int,
                   today: dt.date | None = None) -> str:
-    """Store one fetched document as plan_document decides; return its outcome."""
+    """Store one fetched document as plan_document decides; return its outcome ("failed_again" for a
+    URL that was failing already)."""
     at = now()
     try:
         known: dict | None = db.table("document_urls").get(fetched.url)
@@ -316,7 +314,7 @@ def save_document(db: sqlite_utils.Database, store: FileStore, entry: Entry, fet
         db.table("document_urls").update(fetched.url, {**row, "document_id": doc_id})
     else:
         db.table("document_urls").insert({**row, "document_id": doc_id, "first_seen_at": at})
-    return plan.outcome
+    return "failed_again" if error and known and known.get("error") else plan.outcome
 
 
 def mark_removed(db: sqlite_utils.Database, source: str, run_id: int) -> None:

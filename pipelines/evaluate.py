@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parsers import ParseError
-from parsers.document import parse_document
 from parsers.outcome import OUTCOMES
 from pipelines.parse import extract_files
 
@@ -83,18 +81,8 @@ def token_f1(expected: str | None, got: str | None) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def parse_file(path: Path) -> dict:
-    """What `foilog extract` gives for a file, an error included; a crash is marked, not raised."""
-    try:
-        return parse_document(path.read_bytes(), path.name).to_json()
-    except ParseError as exc:
-        return {"error": str(exc)}
-    except Exception as exc:  # a crash is scored, not raised: it is what the report is for
-        return {"error": f"crash: {type(exc).__name__}: {exc}", "crash": True}
-
-
 def sandboxed(targets: list[Path]) -> Iterator[dict]:
-    """parse_file's answers, each file parsed in a limited worker as `foilog extract` does (a file
+    """What `foilog extract` gives for each file, parsed in a limited worker (a file
     that hangs or bloats the parser is scored as an error, and cannot stop the report)."""
     for record in extract_files([str(t) for t in targets]):
         record.pop("file", None)

@@ -131,29 +131,30 @@ def parse_job(job: tuple[str, str, str]) -> Outcome:
         return Outcome(sha256, error=str(exc))
     except OSError as exc:
         return Outcome(sha256, retry=f"could not read the stored file: {exc.strerror or exc}")
+    return parse_bytes(sha256, data)
+
+
+def parse_bytes(key: str, data: bytes, filename: str | None = None) -> Outcome:
+    """Parse one file's bytes; never raises: a file that cannot be parsed, or crashes the parser, is an error."""
     try:
-        return Outcome(sha256, result=json.dumps(parse_document(data).to_json()))
+        return Outcome(key, result=json.dumps(parse_document(data, filename).to_json()))
     except ParseError as exc:
-        return Outcome(sha256, error=str(exc))
+        return Outcome(key, error=str(exc))
     except MemoryError:
-        return Outcome(sha256, error="needs more memory than a document may use")
+        return Outcome(key, error="needs more memory than a document may use")
     except Exception as exc:  # a parser bug on one file must not stop the run
-        log.exception("parser crashed on %s", sha256)
-        return Outcome(sha256, error=f"parser crashed: {type(exc).__name__}: {exc}")
+        log.exception("parser crashed on %s", filename or key)
+        return Outcome(key, error=f"parser crashed: {type(exc).__name__}: {exc}")
 
 
 def extract_record(name: str) -> dict[str, object]:
     """`foilog extract` for one local file: its fields, or {"file", "error"}; never raises."""
     try:
-        return {"file": name, **parse_document(read_capped(name, MAX_FILE_BYTES), name).to_json()}
-    except ParseError as exc:
-        return {"file": name, "error": str(exc)}
-    except OSError as exc:
+        data = read_capped(name, MAX_FILE_BYTES)
+    except OSError as exc:  # a local file: missing or unreadable is its error, not a retry
         return {"file": name, "error": str(exc) if isinstance(exc, TooLarge) else exc.strerror or str(exc)}
-    except MemoryError:
-        return {"file": name, "error": "needs more memory than a document may use"}
-    except Exception as exc:  # one bad file never stops the others
-        return {"file": name, "error": f"parser crashed: {type(exc).__name__}: {exc}"}
+    outcome = parse_bytes(name, data, name)
+    return {"file": name, **json.loads(outcome.result)} if outcome.result else {"file": name, "error": outcome.error}
 
 
 def extract_files(names: tuple[str, ...] | list[str], limits: Limits = LIMITS) -> Iterator[dict[str, object]]:

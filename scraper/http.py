@@ -22,7 +22,7 @@ import httpx
 import tenacity
 from protego import Protego
 
-from scraper.sources import host_allowed
+from scraper.sources import host_allowed, url_problem
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,6 @@ USER_AGENT = "foilog/0.1 (+https://github.com/foilog/foilog; archive of police F
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_BYTES = 50 * 1024 * 1024
 MAX_REDIRECTS = 5
-MAX_URL_LENGTH = 8192  # far past any real link; a 65,536-character one is an attack or a broken page
 DOWNLOAD_SECONDS = 300.0  # a whole body, however it trickles in (the timeout bounds each read)
 WITHDRAWN = "withdrawn from the archive"
 
@@ -279,26 +278,6 @@ class Fetcher:
         if response.status_code != 200:
             return None
         return Protego.parse(response.content.decode("utf-8", errors="replace"))
-
-
-def url_problem(url: str) -> str | None:
-    """Why a URL must not be requested, or None.
-
-    >>> url_problem("mailto:foi@example.org"), url_problem("http://127.0.0.1:abc/x"), url_problem("https://example.org/a")
-    ('not an http(s) URL: mailto:foi@example.org', "not a valid URL (Port could not be cast to integer value as 'abc')", None)
-    """
-    if len(url) > MAX_URL_LENGTH:
-        return f"URL longer than {MAX_URL_LENGTH} characters"
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises on a port that is not a number
-    except ValueError as exc:
-        return f"not a valid URL ({exc})"
-    if parts.scheme not in ("http", "https"):
-        return f"not an http(s) URL: {url[:80]}"
-    if not parts.hostname:
-        return f"no host in the URL: {url[:80]}"
-    return None
 
 
 @dataclass(frozen=True)

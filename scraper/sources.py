@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 import msgspec
 import yaml
 
+MAX_URL_LENGTH = 8192  # far past any real link; a 65,536-character one is an attack or a broken page
+
 # Defaults per layout; "{slug}" is the force's platform slug ("suffolk-constabulary").
 # Patterns are searched in the whole URL. "follow" defaults to "under a start URL".
 DEFAULT_PATTERNS: dict[str, dict[str, str]] = {
@@ -109,8 +111,9 @@ def parse_source(item: object, where: str) -> Source:
         raise SourcesError(f"{where}: {_explain(str(exc))}") from None
     start_urls = [spec.start_urls] if isinstance(spec.start_urls, str) else spec.start_urls
     for url in start_urls:
-        if not _is_http_url(url):
-            raise SourcesError(f"{where}: 'start_urls': {url!r} is not an http(s) URL")
+        problem = url_problem(url)
+        if problem:
+            raise SourcesError(f"{where}: 'start_urls': {problem}")
     hosts = tuple(h.lower() for h in (spec.allowed_hosts or {urlsplit(u).netloc for u in start_urls}))
     for url in start_urls:
         if not host_allowed(url, hosts):
@@ -143,13 +146,24 @@ def _explain(message: str) -> str:
     return text
 
 
-def _is_http_url(url: str) -> bool:
+def url_problem(url: str) -> str | None:
+    """Why a URL must not be requested, or None.
+
+    >>> url_problem("mailto:foi@example.org"), url_problem("http://127.0.0.1:abc/x"), url_problem("https://example.org/a")
+    ('not an http(s) URL: mailto:foi@example.org', "not a valid URL (Port could not be cast to integer value as 'abc')", None)
+    """
+    if len(url) > MAX_URL_LENGTH:
+        return f"URL longer than {MAX_URL_LENGTH} characters"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises on a port that is not a number
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return f"not an http(s) URL: {url[:80]}"
+    if not parts.hostname:
+        return f"no host in the URL: {url[:80]}"
+    return None
 
 
 def host_allowed(url: str, allowed_hosts: tuple[str, ...] | set[str]) -> bool:
