@@ -1,88 +1,298 @@
-"""A response letter's text to its fields: reference, dates, forces, questions, exemptions, outcome."""
+"""A response letter's text to its fields: reference, dates, forces, questions, exemptions, outcome.
+
+Structure is read from general cues (parsers.sections cuts the letter, parsers.items finds
+list items of any form), and the request is reconciled with the answers: the answer labels
+are evidence of how many questions there were. Every check that does not hold is reported
+as a warning, so a doubtful reading is flagged rather than trusted.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from parsers.dates import DATE, date_from_match
 from parsers.exemptions import extract_exemptions
-from parsers.outcome import COST_LIMIT, classify_outcome
+from parsers.items import Run, inline_items, longest, marker, runs, split_items
+from parsers.outcome import COST_LIMIT, answer_kind, classify_outcome
 from parsers.records import Citation, Letter, Question
 from parsers.references import extract_reference
+from parsers.sections import CORRECT_AS_OF, LEAD, split_letter
 
 FORCES = ("Norfolk", "Suffolk")
 
 _FORCES = re.compile(r"\b(Norfolk|Suffolk)(?:\s+(?:and|&)\s+(Norfolk|Suffolk))?\s+Constabular(?:y|ies)", re.I)
-
-_REQUEST_START = re.compile(
-    r"(?:sought access to the following(?: information)?|following information|"
-    r"you (?:asked|requested)(?: for)?(?: the following)?|your request (?:was|read)(?: as follows)?)"
-    r"[^\n:]*:?[ \t]*\n?"
-    # or a heading of its own: "Request", "Your request:", "Information requested"
-    r"|^[ \t]*(?:your |the )?(?:request|information requested)[ \t]*:?[ \t]*\n",
-    re.I | re.M,
-)
-_RESPONSE_START = re.compile(r"^[ \t]*(?:-\s*)?(?:our\s+)?response(?:\s+to\s+your\s+request)?\s*:?[ \t]*$", re.I | re.M)
-# Where the answer text ends and the closing boilerplate begins.
-_BOILERPLATE = re.compile(
-    r"^[ \t]*(?:-\s*)?(?:this (?:response|letter) will be published|should you have any (?:further )?(?:queries|questions)|"
-    r"a full copy of the freedom of information|your right to request a review|"
-    r"if you are (?:unhappy|dissatisfied)|the information commissioner|"
-    r"(?:norfolk|suffolk)(?: and (?:norfolk|suffolk))? constabular(?:y|ies) (?:is|are) not responsible for the content|"
-    r"yours (?:sincerely|faithfully))",
-    re.I | re.M,
-)
-_CORRECT_AS_OF = re.compile(rf"correct as (?:of|at)\s+(?:the\s+)?(?:{DATE.pattern})", re.I)
-_LEAD = re.compile(
-    r"(?:have|has) (?:located|considered|now considered|completed)|following information (?:as )?relevant|"
-    r"(?:please find|find below) (?:our|the) response|response (?:provided )?below is correct",
+_ANSWER_WORD = re.compile(r"^\s*(?:-\s*)?(?:(?:answer|response|reply|a)\s*[:.-]\s*|answer\s*$)", re.I)
+# How a request item that is a question or an ask begins; a list of names or places does not.
+_ASKS = re.compile(
+    r"^(?:how|what|when|where|which|who|whom|whose|why|is|are|was|were|do|does|did|has|have|had|can|could|will|would|"
+    r"please|provide|list|give|state|confirm|supply|send|copies|copy|a copy|details|any|all|the number|the total|number of)\b",
     re.I,
 )
-_QUESTION_LABEL = re.compile(r"^(?:Q(?:uestion)?\s*)?(?P<num>\d{1,2})(?P<sub>[a-z])?(?:\s*[.):]\s*|\s+)(?=\S)", re.I)
-_ANSWER_LABEL = re.compile(
-    r"^(?:(?:Q(?:uestion)?\s*(?P<q>\d{1,2}[a-z]?)\b\s*[.:)-]?|(?P<n>\d{1,2}[a-z]?)\s*[.)])\s*"
-    r"|(?:Answer|Response)\s+(?P<a>\d{1,2}[a-z]?)\s*[.:-]\s*|A(?P<aa>\d{1,2}[a-z]?)\b\s*[.:)-]?\s*)",
-    re.I,
-)
-_SUB_ITEM = re.compile(r"^(?:\(?(?P<l>[A-Za-z]|i{1,3}|iv|vi{0,3}|ix|x)[.)]\s+|(?P<u>[A-F])\s+(?=[A-Z]))")
-_INLINE_NUMBER = re.compile(r"\((\d{1,2})\)\s*")
-_BULLET = re.compile(r"^-\s+")
-_ANSWER_WORD = re.compile(r"^\s*(?:-\s*)?(?:answer|response|reply|a)\s*[:.-]\s*", re.I)
 
 
 def parse_letter(lines: list[str], *, ocr: bool = False) -> Letter:
     """Read every field of a letter from its clean lines (see parsers.text.clean_lines)."""
     text = "\n".join(lines)
     warnings: list[str] = []
-    request, response, after_request = _split(text)
-    if request is None:
+    parts = split_letter(text)
+    if parts.request is None:
         warnings.append("no request section found")
-    questions = _parse_questions(request or "")
-    answers, whole = _parse_answers(response, questions)
-    paired = tuple(Question(q.number, q.text, answers.get(q.number)) for q in questions)
-    if len(paired) == 1 and paired[0].answer is None and whole:
-        paired = (Question(paired[0].number, paired[0].text, whole),)
-        whole = None
-    exemptions = tuple(_with_questions(extract_exemptions(after_request), paired))
-    if not any(c.section == "12" for c in exemptions) and COST_LIMIT.search(after_request):
+    elif not parts.heading:
+        warnings.append("no response heading found")
+    found = read_structure(parts.request, parts.response)
+    warnings += found.notes
+    paired, whole = found.questions, found.whole
+    exemptions = tuple(_with_questions(extract_exemptions(parts.after_request), paired))
+    if not any(c.section == "12" for c in exemptions) and COST_LIMIT.search(parts.after_request):
         exemptions = (Citation("s12", "12"), *exemptions)  # refused on cost in words alone: that is section 12
         warnings.append("a cost-limit refusal that names no section: cited as s12")
     reference = extract_reference(text)
     if reference is None:
         warnings.append("no reference found in the letter")
+    outcome = classify_outcome(paired, whole, exemptions) if (paired or whole) else None
+    warnings += _checks(paired, whole, exemptions, outcome)
+    letter_date, received = extract_letter_date(text), extract_received_date(text)
+    if letter_date is None:
+        warnings.append("no letter date found")
+    if received is None:
+        warnings.append("no received date found")
+    response_at = text.find(parts.response) if parts.response else len(text)
     return Letter(
         reference=reference,
-        forces=extract_forces(text[: text.find(response) if response else len(text)] + response[:600]),
-        letter_date=extract_letter_date(text),
-        received_date=extract_received_date(text),
-        correct_as_of=_first_date(_CORRECT_AS_OF, text),
+        forces=extract_forces(text[:response_at] + parts.response[:600]),
+        letter_date=letter_date,
+        received_date=received,
+        correct_as_of=_first_date(CORRECT_AS_OF, text),
         questions=paired,
         exemptions=exemptions,
-        outcome=classify_outcome(paired, whole, exemptions) if (paired or whole) else None,
+        outcome=outcome,
         ocr=ocr,
         warnings=tuple(warnings),
     )
+
+
+def _checks(questions: tuple[Question, ...], whole: str | None, exemptions: tuple[Citation, ...], outcome: str | None) -> list[str]:
+    """What did not add up once the letter was read."""
+    notes = []
+    if outcome is None:
+        notes.append("no answer found")
+    answered = [q for q in questions if q.answer]
+    if answered and len(answered) < len(questions):
+        notes.append("no answer found for question " + ", ".join(q.number for q in questions if not q.answer))
+    for q in answered:
+        if answer_kind(q.answer or "") == "unclear":
+            notes.append(f"the answer to question {q.number} could not be classified")
+    if whole is not None and answer_kind(whole) == "unclear" and not exemptions:
+        notes.append("the response could not be classified")
+    if outcome in ("refused", "neither_confirm_nor_deny") and not exemptions:
+        notes.append(f"the outcome ({outcome}) was inferred without a citation")
+    if not questions:
+        notes.append("no questions found")
+    if any(not q.text for q in questions):
+        notes.append("a question with no text")
+    return notes
+
+
+@dataclass
+class Structure:
+    questions: tuple[Question, ...]
+    whole: str | None  # one block answering the request as a whole
+    notes: list[str] = field(default_factory=list)
+
+
+def read_structure(request: str | None, response: str) -> Structure:
+    """The questions with their answers, the request reconciled with the answer labels."""
+    every = [l for l in _label_lines(response) if not CORRECT_AS_OF.search(l)]
+    lines = [l for l in every if not LEAD.search(l)]
+    asked, notes = request_questions(request or "")
+    labels = _answer_labels(lines, len(asked))
+    if len(labels) >= 2 and len(labels) != len(asked) and request:
+        again, again_notes = request_questions(request, want=len(labels))
+        if len(again) == len(labels):
+            asked, notes = again, again_notes + [f"the request was read as {len(labels)} questions, "
+                                                 f"as the answers are labelled 1-{labels.starts[-1][1].number}"]
+    if len(asked) == 1 and len(labels) >= 2 and labels.kind == "number":
+        labels = Run([], False)  # one question, and the request does not split: a numbered list in its answer
+    if not asked and labels:  # the questions are printed only in the response, each before its answer
+        questions = _questions_in_response(lines, labels)
+        return Structure(questions, None, notes + ["the questions were read from the response"])
+    if len(labels) >= 2 and len(labels) != len(asked):
+        notes.append(f"the request has {len(asked)} questions but the answers are labelled 1-{labels.starts[-1][1].number}")
+    answers = _by_labels(lines, labels, asked) or _by_repeated_questions(lines, asked)
+    if not answers and len(asked) >= 2:
+        answers = _by_order(lines, asked)
+        if answers:
+            notes.append("answers paired with the questions in order, having no labels")
+    body = _join(lines) or _join(every) or None  # a lead sentence that is the whole answer ("... and holds no information")
+    if answers:
+        return Structure(tuple(Question(q.number, q.text, answers.get(q.number)) for q in asked), None, notes)
+    if len(asked) == 1 and body:
+        return Structure((Question(asked[0].number, asked[0].text, body),), None, notes)
+    return Structure(tuple(asked), body, notes)
+
+
+# "Q1 There are 5. Q2 None are held.": answers whose line breaks were lost, cut at each Q or A label.
+_INLINE_LABEL = re.compile(r"(?<=[.!?:;)]) +(?=(?:Q|A|Answer |Question )\d{1,2}[a-z]?\b[.:)-]? +\S)")
+
+
+def _label_lines(response: str) -> list[str]:
+    return [piece for line in response.splitlines() for piece in (_INLINE_LABEL.split(line) if " " in line else [line])]
+
+
+def request_questions(request: str, want: int | None = None) -> tuple[list[Question], list[str]]:
+    """The request's items, and notes on how they were read; `want` is how many the answers label."""
+    lines = [l for l in (_strip_quotes(l) for l in request.splitlines()) if l]
+    found = runs(lines)
+    run = next((r for r in found if len(r) == want), None) if want else None
+    run = run or longest(found)
+    notes = []
+    if run.renumbered:
+        notes.append(f"the request's items were all numbered 1: counted 1-{len(run)}")
+    _, items = split_items(lines, run)
+    if items and (not want or len(items) == want):
+        return [Question(i.number, _item_text(i.lines), None) for i in items], notes
+    return _unnumbered(lines, want), []
+
+
+def _unnumbered(lines: list[str], want: int | None) -> list[Question]:
+    """A request without numbered items: bullets, items run together in one paragraph, or one question."""
+    bullets = [i for i, l in enumerate(lines) if (m := marker(l)) and m.kind == "bullet"]
+    if bullets:
+        groups = split_items(lines, Run([(i, marker(lines[i])) for i in bullets], True))[1]  # type: ignore[misc]
+        asks = sum(1 for g in groups if _asks(_join(g.lines)))
+        if want == len(groups) or (not want and asks * 2 >= len(groups)):
+            # a lead-in sentence before the bullets is not a question
+            return [Question(g.number, _item_text(g.lines), None) for g in groups]
+        lead = lines[:bullets[0]]
+        body = _join(lead) + "\n" + "\n".join(_join(g.lines) for g in groups)
+        return [Question("1", body.strip().strip('"').strip(), None)]
+    whole = " ".join(lines).strip()
+    inline = inline_items(whole, want if want and want >= 2 else None)
+    if inline:
+        return [Question(str(n), t.strip('"').strip(), None) for n, t in enumerate(inline[1], start=1)]
+    if want and want >= 2:  # questions that lost their numbers: one a sentence ending "?"
+        asked = [s.strip() for s in re.findall(r"[^?]+\?", whole)]
+        if len(asked) == want:
+            return [Question(str(n), s.strip('"').strip(), None) for n, s in enumerate(asked, start=1)]
+    return [Question("1", _join(lines).strip('"').strip(), None)] if whole else []
+
+
+def _asks(text: str) -> bool:
+    return "?" in text or bool(_ASKS.match(text))
+
+
+def _item_text(lines: list[str]) -> str:
+    """An item's text: its wrapped lines re-joined, each sub-item on a line with its label (a bullet without its glyph)."""
+    pieces: list[list[str]] = [[]]
+    for line in lines:
+        found = marker(line)
+        if found and found.kind in ("letter", "bullet") and pieces[-1]:
+            pieces.append([f"{found.label} {found.rest}" if found.kind == "letter" else found.rest])
+        else:
+            pieces[-1].append(line)
+    return "\n".join(_join(p) for p in pieces if p).strip('"').strip()
+
+
+def _answer_labels(lines: list[str], asked: int) -> Run:
+    """The run of labels that starts the answers ("Q1", "A1", "Answer 1", "1."): one as long as the
+    request if there is one, else the longest Q or A run, else a numbered run that opens the response."""
+    found = runs(lines, ("q", "a", "number"))
+    same = [r for r in found if len(r) == asked]
+    if same:
+        return min(same, key=lambda r: (r.kind == "number", r.starts[0][0]))
+    labelled = [r for r in found if r.kind != "number"]
+    if labelled:
+        return longest(labelled)
+    first = next((i for i, l in enumerate(lines) if l.strip()), 0)
+    return longest([r for r in found if r.starts[0][0] <= first + 2])
+
+
+def _by_labels(lines: list[str], labels: Run, questions: list[Question]) -> dict[str, str]:
+    """Answers that start with their question's label, in order. As many labels as questions pair
+    in order; otherwise a label pairs with the question of its number.
+
+    A label followed by the question printed again (then "Answer:", or not) keeps only the answer.
+    """
+    if not labels.starts or not questions:
+        return {}
+    _, items = split_items(lines, labels)
+    numbers = [q.number for q in questions]
+    if len(items) == len(questions):
+        pairs = list(zip(numbers, items))
+    else:
+        pairs, pointer = [], 0
+        for item in items:
+            if item.number in numbers[pointer:]:
+                pointer = numbers.index(item.number, pointer) + 1
+                pairs.append((item.number, item))
+    texts = {q.number: q.text for q in questions}
+    answers = {number: _answer_text(item.lines, texts[number]) for number, item in pairs}
+    return {n: a for n, a in answers.items() if a}
+
+
+def _answer_text(block: list[str], question: str) -> str:
+    while len(block) > 1 and not block[0].strip():
+        block = block[1:]
+    if _opens_with(block[0], question):
+        marker_at = next((j for j, l in enumerate(block) if _ANSWER_WORD.match(l)), None)
+        if marker_at is not None:
+            return _join([_ANSWER_WORD.sub("", block[marker_at], count=1)] + block[marker_at + 1:])
+        return _join(_after_question(block, question))
+    return _join(block)
+
+
+def _after_question(block: list[str], question: str) -> list[str]:
+    """The lines after a question printed again (its first line's words, however wrapped)."""
+    wanted, seen, j = len(_words(question.split("\n")[0])), 0, 0
+    while j < len(block) and seen < wanted:
+        seen += len(_words(block[j]))
+        j += 1
+    return block[j:]
+
+
+def _questions_in_response(lines: list[str], labels: Run) -> tuple[Question, ...]:
+    """Each labelled item of the response is a question, up to its first line ending "?" (else its
+    first line), then the answer."""
+    out = []
+    for item in split_items(lines, labels)[1]:
+        ends = next((j for j in range(len(item.lines)) if item.lines[j].rstrip().endswith("?")), 0)
+        out.append(Question(item.number, _join(item.lines[:ends + 1]).strip('"'), _join(item.lines[ends + 1:]) or None))
+    return tuple(out)
+
+
+def _by_repeated_questions(lines: list[str], questions: list[Question]) -> dict[str, str]:
+    """Answers that follow their question printed again, often with "Answer:" before them."""
+    starts: list[tuple[int, Question]] = []
+    pointer = 0
+    for i, line in enumerate(lines):
+        if pointer < len(questions) and _opens_with(line, questions[pointer].text):
+            starts.append((i, questions[pointer]))
+            pointer += 1
+    if not starts or (len(starts) < len(questions) and not any(_ANSWER_WORD.match(l) for l in lines)):
+        return {}
+    answers: dict[str, str] = {}
+    for k, (start, question) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
+        block = lines[start:end]
+        at = next((j for j, l in enumerate(block) if _ANSWER_WORD.match(l)), None)
+        if at is not None:
+            body = [_ANSWER_WORD.sub("", block[at], count=1)] + block[at + 1:]
+        else:  # no "Answer:": the answer starts once the question's words have been printed
+            body = _after_question(block, question.text)
+        if _join(body):
+            answers[question.number] = _join(body)
+    return answers
+
+
+def _by_order(lines: list[str], questions: list[Question]) -> dict[str, str]:
+    """Answers printed in request order without labels: one paragraph each, when the paragraphs
+    and the questions agree in number and none refuses or withholds."""
+    paragraphs = [p for p in _join(lines).split("\n") if p]
+    # A refusal's paragraphs (the refusal, its reasons, the advice) answer the request as a whole.
+    if len(paragraphs) != len(questions) or any(answer_kind(p) not in ("disclosed", "attachment", "not_held") for p in paragraphs):
+        return {}
+    return {q.number: p for q, p in zip(questions, paragraphs)}
 
 
 def _with_questions(citations: list[Citation], questions: tuple[Question, ...]) -> list[Citation]:
@@ -152,156 +362,12 @@ def _first_date(pattern: re.Pattern[str], text: str) -> str | None:
     return date_from_match(DATE.search(match.group(0)))  # type: ignore[arg-type]
 
 
-def _split(text: str) -> tuple[str | None, str, str]:
-    """(request text, response text, everything after the request up to the boilerplate).
-
-    The response starts at its heading ("Response to your Request"); a letter without one
-    starts it at the "correct as of" line or the lead sentence, whichever comes first.
-    """
-    start = _REQUEST_START.search(text)
-    after = start.end() if start else 0
-    heading = _RESPONSE_START.search(text, after)
-    if heading:
-        response_start, response_body = heading.start(), heading.end()
-    else:
-        marks = [m.start() for m in (_line_of(_CORRECT_AS_OF, text, after), _line_of(_LEAD, text, after)) if m]
-        response_start = response_body = min(marks) if marks else -1
-    end_match = _BOILERPLATE.search(text, max(after, response_body))
-    end = end_match.start() if end_match else len(text)
-    if response_start < 0:
-        return (text[after:end] if start else None), "", text[after:end]
-    return (text[after:response_start] if start else None), text[response_body:end], text[response_start:end]
-
-
-def _line_of(pattern: re.Pattern[str], text: str, pos: int) -> re.Match[str] | None:
-    """The first line at or after pos on which pattern occurs, as a match of the whole line."""
-    found = pattern.search(text, pos)
-    if not found:
-        return None
-    line_start = text.rfind("\n", 0, found.start()) + 1
-    return re.compile(r"[^\n]*").match(text, line_start)
-
-
-def _parse_questions(request: str) -> list[Question]:
-    lines = [_strip_quotes(l) for l in request.splitlines()]
-    lines = [l for l in lines if l]
-    has_numbers = any(_QUESTION_LABEL.match(_BULLET.sub("", l)) for l in lines)
-    items: list[list[str]] = []  # [number, text...]
-    expected = 1
-    for line in lines:
-        bullet = bool(_BULLET.match(line))
-        content = _BULLET.sub("", line)
-        label = _QUESTION_LABEL.match(content)
-        if label:
-            num, sub = int(label["num"]), (label["sub"] or "").lower()
-            if num == expected or (sub and num == expected - 1):
-                items.append([f"{num}{sub}", content[label.end():]])
-                expected = num + 1
-                continue
-        sub_item = _SUB_ITEM.match(content)
-        if items and (sub_item or (bullet and has_numbers)):
-            mark = (sub_item["l"] or sub_item["u"]) if sub_item else ""
-            rest = content[sub_item.end():] if sub_item else content
-            items[-1].append(f"{mark} {rest}".strip())
-        elif bullet and not has_numbers:
-            items.append([str(len(items) + 1), content])
-        elif items:
-            items[-1].append(content)
-        else:
-            items.append(["", content])  # preamble before the first item, or a lone question
-    preamble = [i for i in items if i[0] == ""]
-    numbered = [i for i in items if i[0] != ""]
-    if not numbered:
-        whole = " ".join(" ".join(i[1:]) for i in preamble).strip()
-        inline = _split_inline(whole)
-        if inline:
-            return inline
-        return [Question("1", whole, None)] if whole else []
-    return [Question(i[0], _join(i[1:]).strip('"').strip(), None) for i in numbered]
-
-
-def _split_inline(paragraph: str) -> list[Question]:
-    """"(1) How many ... (2) What ..." in one paragraph: one question per number."""
-    marks = list(_INLINE_NUMBER.finditer(paragraph))
-    numbers = [int(m[1]) for m in marks]
-    if len(marks) < 2 or numbers != list(range(1, len(marks) + 1)):
-        return []
-    ends = [m.start() for m in marks[1:]] + [len(paragraph)]
-    return [Question(str(n), paragraph[m.end():e].strip(), None) for n, m, e in zip(numbers, marks, ends)]
-
-
-def _parse_answers(response: str, questions: list[Question]) -> tuple[dict[str, str], str | None]:
-    """Answers by question number, or (when the letter pairs none) the whole block."""
-    lines = [l for l in response.splitlines() if not _CORRECT_AS_OF.search(l)]
-    answers = _by_labels(lines, questions) or _by_repeated_questions(lines, questions)
-    if answers:
-        return answers, None
-    body = [l for l in lines if not _LEAD.search(l)]
-    return {}, _join(body if any(body) else lines) or None
-
-
-def _by_labels(lines: list[str], questions: list[Question]) -> dict[str, str]:
-    """Answers that start with their question's label ("Q3", "3.", "Question 3:"), in order.
-
-    A label followed by the question printed again and then "Answer:" or "Response:"
-    keeps only what follows that word.
-    """
-    numbers = [q.number for q in questions]
-    blocks: dict[str, list[str]] = {}
-    current: str | None = None
-    pointer = 0
-    for line in lines:
-        content = _BULLET.sub("", line)
-        label = _ANSWER_LABEL.match(content)
-        if label:
-            num = (label["q"] or label["n"] or label["a"] or label["aa"]).lower()
-            if num in numbers[pointer:]:
-                pointer = numbers.index(num, pointer) + 1
-                current = num
-                blocks[current] = [content[label.end():]]
-                continue
-        if current:
-            blocks[current].append(line)
-    texts = {q.number: q.text for q in questions}
-    for number, block in blocks.items():
-        marker = next((j for j, l in enumerate(block) if _ANSWER_WORD.match(l)), None)
-        if marker is not None and _opens_with(block[0], texts[number]):
-            blocks[number] = [_ANSWER_WORD.sub("", block[marker], count=1)] + block[marker + 1:]
-    return {n: _join(b) for n, b in blocks.items() if _join(b)}
-
-
-def _by_repeated_questions(lines: list[str], questions: list[Question]) -> dict[str, str]:
-    """Answers that follow their question printed again, often with "Answer:" before them."""
-    starts: list[tuple[int, Question]] = []
-    pointer = 0
-    for i, line in enumerate(lines):
-        if pointer < len(questions) and _opens_with(line, questions[pointer].text):
-            starts.append((i, questions[pointer]))
-            pointer += 1
-    if not starts or (len(starts) < len(questions) and not any(_ANSWER_WORD.match(l) for l in lines)):
-        return {}
-    answers: dict[str, str] = {}
-    for k, (start, question) in enumerate(starts):
-        end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
-        block = lines[start:end]
-        marker = next((j for j, l in enumerate(block) if _ANSWER_WORD.match(l)), None)
-        if marker is not None:
-            body = [_ANSWER_WORD.sub("", block[marker], count=1)] + block[marker + 1:]
-        else:  # no "Answer:": the answer starts once the question's words have been printed
-            wanted, seen, j = len(_words(question.text.split("\n")[0])), 0, 0
-            while j < len(block) and seen < wanted:
-                seen += len(_words(block[j]))
-                j += 1
-            body = block[j:]
-        if _join(body):
-            answers[question.number] = _join(body)
-    return answers
-
-
 def _opens_with(line: str, question: str) -> bool:
     """Whether a line starts by repeating a question (its first words, in order)."""
     head = _words(question)[:6]
-    return len(head) >= 3 and _words(_QUESTION_LABEL.sub("", _BULLET.sub("", line.strip().strip('"'))))[:len(head)] == head
+    line = line.strip().strip('"')
+    found = marker(line)
+    return len(head) >= 3 and _words(found.rest if found else line)[:len(head)] == head
 
 
 def _words(text: str) -> list[str]:
@@ -316,7 +382,8 @@ def _join(lines: list[str]) -> str:
         if not line:
             fresh = True
             continue
-        starts_item = bool(_BULLET.match(line) or _SUB_ITEM.match(line) or " | " in line)
+        found = marker(line)
+        starts_item = bool(found and found.kind in ("letter", "bullet")) or " | " in line
         if out and not fresh and not starts_item and not re.search(r"[.:;?!]$", out[-1]) and " | " not in out[-1]:
             out[-1] += " " + line
         else:

@@ -50,22 +50,49 @@ def _found(pattern: re.Pattern[str], words: tuple[str, ...], text: str, lowered:
     return any(word in lowered for word in words) and pattern.search(text) is not None
 
 
+_ATTACHMENT = re.compile(r"\b(?:attached|enclosed|attachment|spreadsheet)\b", re.I)
+# An answer with none of the outcome words is taken as disclosed when it gives something: a
+# figure, a table, a link, or a sentence of some length with no negative in it.
+_GIVES = re.compile(r"\d|https?://|www\.| \| ")
+_NEGATIVE = re.compile(r"\b(?:no|not|none|neither|nor|never|unable|cannot|nil|n/a)\b|n't\b", re.I)
+KINDS = {"neither_confirm_nor_deny": "neither_confirm_nor_deny", "cost_limit": "refused", "refused": "refused",
+         "not_held": "not_held", "attachment": "disclosed", "disclosed": "disclosed", "unclear": "disclosed"}
+
+
+def answer_kind(answer: str) -> str:
+    """How one answer answers: neither_confirm_nor_deny, cost_limit, refused, not_held, attachment,
+    disclosed, or unclear (no outcome words, nothing given: read as disclosed, and flagged).
+
+    >>> answer_kind("Please see the attached spreadsheet."), answer_kind("It would exceed the costs limit.")
+    ('attachment', 'cost_limit')
+    >>> answer_kind("Not applicable."), answer_kind("The supplier is Motorola Solutions.")
+    ('unclear', 'disclosed')
+    """
+    lowered = answer.lower()
+    if _found(_NCND, _NCND_WORDS, answer, lowered):
+        return "neither_confirm_nor_deny"
+    if _found(COST_LIMIT, _COST_WORDS, answer, lowered):
+        return "cost_limit"
+    if _found(_REFUSED, _REFUSED_WORDS, answer, lowered):
+        return "refused"
+    # "No information held. It is kept by the council." is not held; "Norfolk: 12. Suffolk:
+    # not held." gives figures: what the answer leads with decides.
+    if _NOT_HELD.search(_SENTENCE_END.split(answer.strip(), maxsplit=1)[0]):
+        return "not_held"
+    if _ATTACHMENT.search(answer):
+        return "attachment"
+    if _GIVES.search(answer) or (len(answer.split()) >= 4 and not _NEGATIVE.search(answer)):
+        return "disclosed"
+    return "unclear"
+
+
 def classify_answer(answer: str) -> str:
     """One answer as disclosed, refused, not_held or neither_confirm_nor_deny.
 
     >>> classify_answer("No relevant information held"), classify_answer("There are 600 cameras.")
     ('not_held', 'disclosed')
     """
-    lowered = answer.lower()
-    if _found(_NCND, _NCND_WORDS, answer, lowered):
-        return "neither_confirm_nor_deny"
-    if _found(_REFUSED, _REFUSED_WORDS, answer, lowered) or _found(COST_LIMIT, _COST_WORDS, answer, lowered):
-        return "refused"
-    # "No information held. It is kept by the council." is not held; "Norfolk: 12. Suffolk:
-    # not held." gives figures: what the answer leads with decides.
-    if _NOT_HELD.search(_SENTENCE_END.split(answer.strip(), maxsplit=1)[0]):
-        return "not_held"
-    return "disclosed"
+    return KINDS[answer_kind(answer)]
 
 
 def classify_outcome(questions: Iterable[Question], whole: str | None, exemptions: Iterable[Citation]) -> str:

@@ -21,13 +21,25 @@ def normalise(match: re.Match[str]) -> str:
     return f"{int(match['counter']):06d}/{match['year']}"
 
 
+# A line that gives the letter's own reference: "Reference No: ...", "Our Ref: ...", "FOI Ref: ...".
+_REFERENCE_LINE = re.compile(r"^[ \t]*(?:[\w ]{0,40}\bReference\s+No\b|(?:Our|FOI|Your)\s+Ref(?:erence)?\b)[^\n]*", re.I | re.M)
+HEADER_LINES = 15
+
+
 def extract_reference(text: str) -> str | None:
-    """The house reference, normalised.
+    """The letter's own reference, normalised: the first in the letter's head (its first lines),
+    else one on a line that gives the reference; a number quoted in the body ("our earlier
+    response FOI 001122/15") is another request's.
 
     >>> extract_reference("Reference No: FOI 002402-19"), extract_reference("FOI 2019/00123")
     ('002402/19', None)
+    >>> extract_reference("\\n" * 20 + "This follows our earlier response FOI 001122/15.") is None
+    True
     """
-    match = _REFERENCE.search(text)
+    head = "\n".join(text.split("\n", HEADER_LINES)[:HEADER_LINES])
+    match = _REFERENCE.search(head)
+    if match is None:
+        match = next((m for line in _REFERENCE_LINE.finditer(text) if (m := _REFERENCE.search(line.group(0)))), None)
     return normalise(match) if match else None
 
 

@@ -17,6 +17,8 @@ from parsers.outcome import OUTCOMES
 from pipelines.parse import extract_files
 
 DATES = ("letter_date", "received_date", "correct_as_of")
+# The fields a letter must get right, per shape; a letter wrong on any should carry a warning.
+TARGETS = ("question_count", "question_numbers", "outcome", "letter_date", "received_date", "exemptions")
 BOILERPLATE = re.compile(r"will be published|further queries|right to request a review|information commissioner|"
                          r"wycliffe house|if you are (?:unhappy|dissatisfied)|full copy of the freedom of information act",
                          re.I)
@@ -36,6 +38,10 @@ class Report:
     broken: int = 0
     broken_handled: int = 0
     failures: dict[str, list[str]] = field(default_factory=dict)
+    shapes: dict[str, Counter[str]] = field(default_factory=dict)  # per shape: letters, and letters right on each target field
+    missed: int = 0  # letters wrong on a target field
+    missed_flagged: int = 0  # ... of which the parser warned about
+
 
     def accuracy(self, name: str) -> float:
         return self.correct[name] / self.letters if self.letters else 0.0
@@ -53,6 +59,7 @@ class Report:
             **{d: round(self.accuracy(d), 4) for d in DATES},
             "forces": round(self.accuracy("forces"), 4),
             "question_count": round(self.accuracy("question_count"), 4),
+            "question_numbers": round(self.accuracy("question_numbers"), 4),
             "question_text_f1": mean(self.question_f1),
             "answer_text_f1": mean(self.answer_f1),
             "exemption_f1_section": round(self.f1("section"), 4),
@@ -62,6 +69,9 @@ class Report:
             "boilerplate_leaks": len(self.leaks),
             "scanned_reference_and_outcome": f"{self.scanned_right}/{self.scanned}",
             "broken_handled": f"{self.broken_handled}/{self.broken}",
+            "misses_flagged": f"{self.missed_flagged}/{self.missed}",
+            "by_shape": {shape: {"letters": c["letters"], **{f: round(c[f] / c["letters"], 4) for f in TARGETS}}
+                         for shape, c in sorted(self.shapes.items())},
         }
 
 
@@ -150,6 +160,17 @@ def score(report: Report, name: str, truth: dict, got: dict) -> None:
         counts["fn"] += len(a - b)
     if want_codes != got_codes:
         wrong.append(f"exemptions: expected {sorted(want_codes)}, got {sorted(got_codes)}")
+    right = {"question_count": len(want_q) == len(got_q),
+             "question_numbers": [q["number"] for q in want_q] == [q.get("number") for q in got_q],
+             "outcome": got.get("outcome") == truth.get("outcome"), "exemptions": want_codes == got_codes,
+             **{d: got.get(d) == truth.get(d) for d in ("letter_date", "received_date")}}
+    report.correct["question_numbers"] += right["question_numbers"]
+    shape = report.shapes.setdefault(str(truth.get("shape") or name.split("-")[0]), Counter())
+    shape["letters"] += 1
+    shape.update(f for f, ok in right.items() if ok)
+    if not all(right.values()):
+        report.missed += 1
+        report.missed_flagged += bool(got.get("warnings"))
     if truth.get("ocr"):
         report.scanned += 1
         report.scanned_right += got.get("reference") == truth.get("reference") and got.get("outcome") == truth.get("outcome")
@@ -163,7 +184,11 @@ def _code(exemption: object) -> str:
 
 def format_report(report: Report, verbose: bool = False) -> str:
     """The report as aligned text lines, with the failing fields of each file when verbose."""
-    lines = [f"{key:32} {value}" for key, value in report.summary().items() if key != "outcome_confusion"]
+    lines = [f"{key:32} {value}" for key, value in report.summary().items() if key not in ("outcome_confusion", "by_shape")]
+    lines.append("accuracy by shape:")
+    lines.append(f"  {'shape':38} {'n':>3} " + " ".join(f"{f[:10]:>10}" for f in TARGETS))
+    for shape, row in report.summary()["by_shape"].items():  # type: ignore[union-attr]
+        lines.append(f"  {shape:38} {row['letters']:>3} " + " ".join(f"{row[f]:>10.2f}" for f in TARGETS))
     confusion = report.summary()["outcome_confusion"]
     lines.append("outcome confusion (expected -> got):" + ("" if confusion else " none"))
     lines += [f"  {pair:50} {n}" for pair, n in confusion.items()]  # type: ignore[union-attr]

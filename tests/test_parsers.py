@@ -103,7 +103,7 @@ Your Right to Request a Review"""
     letter = parse_letter(text.splitlines())
     assert [q.number for q in letter.questions] == ["1", "2", "3"]
     assert "12 months means" in letter.questions[0].text
-    assert "a type of injury" in letter.questions[1].text
+    assert "a. type of injury" in letter.questions[1].text  # the label as printed
     assert letter.questions[1].answer == "See the table below:\nInjury | Count\nMinor | 200"
     assert letter.questions[2].answer == "No information held."
     assert letter.outcome == "partially_disclosed"
@@ -256,3 +256,75 @@ def test_a_cost_refusal_in_words_numeric_dates_and_the_request_s_received_date()
     assert [c.code for c in letter.exemptions] == ["s12"]
     assert letter.outcome == "refused"
     assert "a cost-limit refusal that names no section: cited as s12" in letter.warnings
+
+
+def _letter(request: str, response: str) -> str:
+    return ("3rd May 2021\nFreedom of Information Request Reference No: FOI 001234/21\n"
+            "I write in connection with your request for information received by Norfolk Constabulary on the 1st April 2021 "
+            f"in which you sought access to the following information:\n{request}\nResponse to your Request\n{response}\n"
+            "Should you have any further queries concerning this request, please contact us.")
+
+
+def test_a_numbered_list_inside_the_one_answer_stays_in_it() -> None:
+    letter = parse_letter(_letter("How many officers work at each station?",
+                                  "1. Ipswich: 50\n2. Lowestoft: 32\n3. Bury St Edmunds: 41").splitlines())
+    assert [q.number for q in letter.questions] == ["1"]
+    assert "Lowestoft: 32" in (letter.questions[0].answer or "") and "Bury" in (letter.questions[0].answer or "")
+    assert letter.warnings == ()
+
+
+def test_answer_labels_that_cannot_be_reconciled_are_flagged() -> None:
+    letter = parse_letter(_letter("Please tell me about the dog section and its costs.",
+                                  "Q1 There are 24 dogs.\nQ2 The section cost 410,000 pounds.\nQ3 Not recorded.").splitlines())
+    assert any("answers are labelled 1-3" in w for w in letter.warnings)
+
+
+def test_answers_run_together_are_cut_at_their_labels() -> None:
+    letter = parse_letter(_letter("1. How many dogs are there?\n2. How many handlers are there?",
+                                  "Q1 There are 24 dogs. Q2 There are 20 handlers.").splitlines())
+    assert [(q.number, q.answer) for q in letter.questions] == [("1", "There are 24 dogs."), ("2", "There are 20 handlers.")]
+
+
+def test_an_answer_with_no_outcome_words_and_nothing_given_is_flagged() -> None:
+    letter = parse_letter(_letter("1. How many dogs are there?\n2. Are any retired?", "Q1 There are 24 dogs.\nQ2 Not applicable.").splitlines())
+    assert "the answer to question 2 could not be classified" in letter.warnings
+
+
+def test_a_refusal_with_no_citation_is_flagged() -> None:
+    letter = parse_letter(_letter("How many dogs are there?", "This information will not be provided.").splitlines())
+    assert letter.outcome == "refused" and "the outcome (refused) was inferred without a citation" in letter.warnings
+
+
+@pytest.mark.parametrize(("answer", "kind"), [
+    ("Please see the attached spreadsheet.", "attachment"), ("This would go beyond the costs limit.", "cost_limit"),
+    ("This is not recorded.", "not_held"), ("No record is kept of this.", "not_held"),
+    ("The information is not captured on our systems.", "not_held"), ("We can neither confirm nor deny this.", "neither_confirm_nor_deny"),
+    ("It is exempt under section 40(2).", "refused"), ("Not applicable.", "unclear"), ("There were 12.", "disclosed"),
+])
+def test_answer_kinds(answer: str, kind: str) -> None:
+    from parsers.outcome import answer_kind
+
+    assert answer_kind(answer) == kind
+
+
+def test_a_request_printed_after_the_heading_when_the_cue_is_followed_by_nothing() -> None:
+    letter = parse_letter(_letter("", "Your request:\nHow many dogs does the force have?\nAnswer:\nThere are 24 dogs.").splitlines())
+    assert [(q.text, q.answer) for q in letter.questions] == [("How many dogs does the force have?", "There are 24 dogs.")]
+
+
+def test_labels_alone_on_their_lines_with_the_question_repeated_and_answer_alone() -> None:
+    response = "Question 1\nHow many dogs are there?\nAnswer\nThere are 24 dogs.\nQuestion 2\nHow many cats are there?\nAnswer\nNone are held."
+    letter = parse_letter(_letter("1. How many dogs are there?\n2. How many cats are there?", response).splitlines())
+    assert [q.answer for q in letter.questions] == ["There are 24 dogs.", "None are held."]
+
+
+def test_a_lead_sentence_that_is_the_whole_answer_is_kept() -> None:
+    letter = parse_letter(_letter("How many dogs are there?", "Norfolk Constabulary has completed searches and no information is held.").splitlines())
+    assert letter.outcome == "not_held" and letter.questions[0].answer
+
+
+def test_a_line_saying_no_information_is_held_ends_the_request() -> None:
+    request = "1. How many dogs are there?\n2. How many cats are there?\nNorfolk Constabulary does not hold information relevant to your request."
+    letter = parse_letter(_letter(request, "Neither is recorded by the force.").splitlines())
+    assert [q.text for q in letter.questions] == ["How many dogs are there?", "How many cats are there?"]
+    assert letter.outcome == "not_held"

@@ -9,7 +9,8 @@ request numbering schemes and sub-items, answer labels (Q1, 1., a repeated quest
 public interest tests, cost limit, NCND, personal data, information accessible elsewhere),
 mentions that are not citations, letterheads and footers, and the text quirks of real
 PDFs. Some are rendered as platform pages, some scanned (image only), and ten files are
-broken on purpose.
+broken on purpose. Beside them, tools.shapes writes one letter in each shape that real
+letters take and this generator does not (`shape-*.pdf`, the shape named in its truth).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from tools.corpus import (
     render_pdf,
     scan,
 )
+from tools.shapes import SHAPES
 from tools.tinypdf import tiny_pdf
 
 SEED = 20261125
@@ -398,6 +400,8 @@ def build(out: Path) -> int:
     for i in range(8):
         item = letter(200 + i, OUTCOMES[(i * 7) % len(OUTCOMES)], questions=rng.choice([1, 2, 3]))
         write(f"scanned-{i + 1:02d}.pdf", scan(render_pdf(item)), item.truth(ocr=True))
+    for shape in SHAPES:
+        write(f"shape-{shape.name}.pdf", shape.pdf(), shape.truth())
     broken(out, write, rng)
     return n
 
