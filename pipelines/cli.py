@@ -115,10 +115,17 @@ def _report(summary) -> None:  # type: ignore[no-untyped-def]
         raise FoilogError(f"run {summary.run_id}: {summary.all_failed}")
 
 
-def _run(command: str, sources_file: str | None, names: tuple[str, ...], db_path: str, data_dir: str | None) -> None:
+def _run(command: str, sources_file: str | None, names: tuple[str, ...], db_path: str, data_dir: str | None,
+         corrections_file: str | None = None) -> None:
+    from pipelines.corrections import resolve
     from pipelines.run import run
 
-    _report(run(db_path, data_dir, _load(sources_file, names), command=command))
+    _report(run(db_path, data_dir, _load(sources_file, names), command=command,
+                corrections=resolve(corrections_file, sources_file)))
+
+
+CORRECTIONS_HELP = ("Corrections by hand (YAML; default: corrections.yml beside the sources file, "
+                    "else the one recorded with the database).")
 
 
 @cli.command()
@@ -130,21 +137,100 @@ def crawl(sources_file: str | None, names: tuple[str, ...], db_path: str, data_d
 
 @cli.command()
 @_crawl_options
-def run(sources_file: str | None, names: tuple[str, ...], db_path: str, data_dir: str | None) -> None:
+@click.option("--corrections", "corrections_file", default=None, help=CORRECTIONS_HELP)
+def run(sources_file: str | None, names: tuple[str, ...], db_path: str, data_dir: str | None, corrections_file: str | None) -> None:
     """Crawl, parse and index: the nightly job."""
-    _run("run", sources_file, names, db_path, data_dir)
+    _run("run", sources_file, names, db_path, data_dir, corrections_file)
 
 
 @cli.command()
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
 @click.option("--data-dir", default=None, help=DATA_DIR_HELP)
 @click.option("--reparse", is_flag=True, help="Parse every stored document again.")
-def parse(db_path: str, data_dir: str | None, reparse: bool) -> None:
+@click.option("--corrections", "corrections_file", default=None, help=CORRECTIONS_HELP)
+def parse(db_path: str, data_dir: str | None, reparse: bool, corrections_file: str | None) -> None:
     """Parse fetched documents not yet parsed by the current parser version."""
+    from pipelines.corrections import resolve
     from pipelines.run import parse_and_index
 
     _existing_db(db_path)
-    _report(parse_and_index(db_path, data_dir, reparse=reparse))
+    _report(parse_and_index(db_path, data_dir, reparse=reparse, corrections=resolve(corrections_file, None)))
+
+
+@cli.command()
+@click.argument("target", metavar="REFERENCE-OR-URL")
+@click.option("--outcome", type=click.Choice(["disclosed", "partially_disclosed", "refused", "not_held", "neither_confirm_nor_deny"]))
+@click.option("--exemptions", multiple=True, help="Codes relied on, such as s12(1) (repeatable, or comma-separated; 'none' for none).")
+@click.option("--letter-date", help="YYYY-MM-DD, or 'null'.")
+@click.option("--received-date", help="YYYY-MM-DD, or 'null'.")
+@click.option("--note", default="", help="Why: shown on the response's page beside 'corrected by hand'.")
+@click.option("--corrections", "corrections_file", default=None, help=CORRECTIONS_HELP)
+@click.option("--sources", "sources_file", default=None, help="The sources file whose corrections.yml to write (default as for run).")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database (re-indexed when it exists).")
+def correct(target: str, outcome: str | None, exemptions: tuple[str, ...], letter_date: str | None, received_date: str | None,
+            note: str, corrections_file: str | None, sources_file: str | None, db_path: str) -> None:
+    """Correct a misread response by hand: write its entry to corrections.yml and re-index."""
+    from parsers.references import as_reference
+    from pipelines import corrections as hand
+    from pipelines.db import open_db
+    from pipelines.index import build_disclosures
+    from pipelines.lock import run_lock
+
+    reference = as_reference(target)
+    if reference is None and not target.startswith(("http://", "https://")):
+        raise BadInput(f"{target!r} is neither a reference (NNNNNN/YY) nor an http(s) URL")
+    entry: dict[str, object] = {"reference": reference} if reference else {"url": target}
+    if outcome:
+        entry["outcome"] = outcome
+    if exemptions:
+        codes = [c.strip() for e in exemptions for c in e.split(",") if c.strip()]
+        entry["exemptions"] = [] if codes == ["none"] else codes
+    for name, value in (("letter_date", letter_date), ("received_date", received_date)):
+        if value is not None:
+            entry[name] = None if value.lower() in ("null", "none", "") else value
+    if note:
+        entry["note"] = note
+    db = open_db(db_path) if Path(db_path).is_file() else None
+    path = hand.resolve(corrections_file, sources_file) or (db and hand.recorded_path(db)) or Path(hand.FILENAME)
+    hand.append(path, entry)
+    click.echo(f"wrote the correction of {reference or target} to {path}")
+    if db is None:
+        click.echo("no database yet: it applies on the first index build")
+        return
+    with run_lock(db_path):
+        hand.remember(db, path)
+        build_disclosures(db, hand.load(path))
+    applied = db.execute("select count(*) from disclosures where corrected = 1 and (reference = ? or url = ?)",
+                         [reference, target]).fetchone()[0]
+    click.echo("applied to the response" if applied else "no response matches it yet: it applies once one is indexed")
+
+
+@cli.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per response, one per line.")
+@click.option("--limit", default=50, show_default=True, help="How many to list (0 for all).")
+def review(db_path: str, as_json: bool, limit: int) -> None:
+    """The responses whose reading did not add up, worst first: the ones to check and correct."""
+    from pipelines.db import open_db
+
+    _existing_db(db_path)
+    db = open_db(db_path)
+    rows = list(db.query(
+        "select id, reference, title, force, outcome, url, review_reasons from disclosures where needs_review = 1 "
+        "order by json_array_length(review_reasons) desc, letter_date desc, id" + (" limit ?" if limit else ""),
+        [limit] if limit else []))
+    total = db.execute("select count(*) from disclosures where needs_review = 1").fetchone()[0]
+    for row in rows:
+        reasons = json.loads(row["review_reasons"] or "[]")
+        if as_json:
+            click.echo(json.dumps({**{k: row[k] for k in ("id", "reference", "title", "force", "outcome", "url")},
+                                   "review_reasons": reasons}, ensure_ascii=False))
+        else:
+            click.echo(f"{row['reference'] or 'no reference'} ({row['force'] or 'force unknown'}, {row['outcome'] or 'no outcome'}): "
+                       f"{'; '.join(reasons)}\n    {row['url']}")
+    if not as_json:
+        click.echo(f"{total} response(s) need review" + (f"; the worst {len(rows)} shown" if len(rows) < total else "")
+                   + ("; fix one with 'foilog correct REFERENCE --outcome ...'" if total else ""))
 
 
 @cli.command()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from parsers.outcome import classify_answer
+from pipelines import corrections as hand
 from pipelines.db import COMBINED_FACETS, now
 
 KIND_PREFERENCE = {"pdf": 0, "html": 1}
@@ -27,14 +28,16 @@ class _Entry:
     documents: dict[int, dict] = field(default_factory=dict)  # id -> row with parsed "letter"
 
 
-def build_disclosures(db: sqlite_utils.Database) -> int:
+def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections | None = None) -> int:
     """Rebuild disclosures, questions, citations and search rows from the parses; return the count.
 
     A disclosure is one response: the documents of one listing entry, merged with every
     other entry that carries the same reference (a joint letter on both forces' logs).
     Ids stay stable by key, and the whole rebuild is one transaction, so a reader never
-    sees half an index.
+    sees half an index. Corrections by hand (default: the file recorded with the database)
+    are put over what the parser read.
     """
+    fixes = corrections if corrections is not None else hand.recorded(db)
     entries = _entries(db)
     groups: dict[str, list[_Entry]] = {}
     for entry in entries.values():
@@ -48,7 +51,7 @@ def build_disclosures(db: sqlite_utils.Database) -> int:
         facet_keys = {tuple(r[c] for c in COMBINED_FACETS): r["key"] for r in db.table("facet_combinations").rows}
         at = now()
         for key, group in groups.items():
-            _save_disclosure(db, build_rows(key, group, at), existing.get(key), facet_keys)
+            _save_disclosure(db, build_rows(key, group, at, fixes), existing.get(key), facet_keys)
         for key, stale_id in existing.items():
             if key not in groups:
                 _delete_disclosure(db, stale_id)
@@ -129,13 +132,19 @@ class DisclosureRows:
     documents: list[int]  # the documents that belong to it
 
 
-def build_rows(key: str, group: list[_Entry], updated_at: str) -> DisclosureRows:
-    """One disclosure's rows from the entries that share its key: the best letter's fields,
-    the listings' titles and dates, and the earliest URL. Pure: no database."""
+def build_rows(key: str, group: list[_Entry], updated_at: str, corrections: hand.Corrections | None = None) -> DisclosureRows:
+    """One disclosure's rows from the entries that share its key: the best letter's fields (with
+    any correction by hand put over them), the listings' titles and dates, and the earliest URL.
+    Pure: no database."""
     group = sorted(group, key=lambda e: (e.first_seen_at, e.url))
     letter = _best_letter(d for e in group for d in e.documents.values()) or {}
     forces = letter.get("forces") or sorted({f for e in group for f in e.forces})
     reference = letter.get("reference") or next((e.reference for e in group if e.reference), None)
+    reasons = _review_reasons(letter, reference)
+    urls = [e.url for e in group] + [d["url"] for e in group for d in e.documents.values() if d.get("url")]
+    fix = corrections.find(reference, urls) if corrections else None
+    if fix:
+        letter = hand.apply(letter, fix)
     published = min((e.published_date for e in group if e.published_date), default=None)
     letter_date = letter.get("letter_date")
     year = (letter_date or published or letter.get("received_date") or "")[:4]
@@ -160,6 +169,12 @@ def build_rows(key: str, group: list[_Entry], updated_at: str) -> DisclosureRows
         "exemption_sections": json.dumps(sorted({f"s{c['section']}" for c in citations}, key=lambda s: (len(s), s))),
         "exemption_codes": json.dumps([c["code"] for c in citations]),
         "question_count": len(questions),
+        "forces": json.dumps(forces),
+        # A reading that did not add up waits for a look, unless someone has already corrected it.
+        "needs_review": int(bool(reasons) and not fix),
+        "review_reasons": json.dumps(reasons),
+        "corrected": int(bool(fix)),
+        "correction_note": (fix or {}).get("note") or None,
         "document_id": letter.get("document_id"),
         "first_seen_at": group[0].first_seen_at,
         # Still searchable when it leaves the log, with the date it left (every document gone).
@@ -176,6 +191,14 @@ def build_rows(key: str, group: list[_Entry], updated_at: str) -> DisclosureRows
         search=(title or "", "\n".join(q["text"] for q in questions), "\n".join(q["answer"] for q in questions if q["answer"])),
         documents=[d for e in group for d in e.documents],
     )
+
+
+def _review_reasons(letter: dict, reference: str | None) -> list[str]:
+    """What did not add up in the parser's reading: its warnings, or that no letter could be read."""
+    if not letter:
+        return ["no letter could be read from the documents"]
+    # A reference that the listing supplies is not missing.
+    return [w for w in letter.get("warnings", []) if not (reference and w == "no reference found in the letter")]
 
 
 def _save_disclosure(db: sqlite_utils.Database, rows: DisclosureRows, disclosure_id: int | None,

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import sqlite_utils
 
+from pipelines import corrections as hand
 from pipelines.crawl import CrawlCounts, crawl
 from pipelines.db import now, open_db
 from pipelines.files import bind_store
@@ -50,12 +51,14 @@ class RunSummary:
 
 
 def run(db_path: str | Path, data_dir: str | Path | None, sources: list[Source], *, command: str = "run",
-        transport: httpx.BaseTransport | None = None, today: dt.date | None = None) -> RunSummary:
+        transport: httpx.BaseTransport | None = None, today: dt.date | None = None,
+        corrections: Path | None = None) -> RunSummary:
     """The nightly job: crawl, then (unless command is "crawl") parse and index.
 
     Failures of single documents are recorded and the run goes on; only a failure of the
     whole run (the database or the disk) raises, after marking the run failed. `data_dir`
-    None means the one recorded with the database."""
+    None means the one recorded with the database; `corrections` None, the corrections
+    file recorded with it (a file given is recorded for later index builds)."""
     with run_lock(db_path):
         db = open_db(db_path)
         store = bind_store(db, db_path, data_dir)
@@ -63,19 +66,27 @@ def run(db_path: str | Path, data_dir: str | Path | None, sources: list[Source],
             summary.crawl = crawl(db, store, sources, summary.run_id, transport=transport, today=today)
             if command != "crawl":
                 summary.parse = parse_pending(db, store)
-                summary.disclosures = build_disclosures(db)
+                summary.disclosures = build_disclosures(db, _corrections(db, corrections))
     return summary
 
 
-def parse_and_index(db_path: str | Path, data_dir: str | Path | None = None, *, reparse: bool = False) -> RunSummary:
+def parse_and_index(db_path: str | Path, data_dir: str | Path | None = None, *, reparse: bool = False,
+                    corrections: Path | None = None) -> RunSummary:
     """`foilog parse`: parse what is pending (or everything), then rebuild the index."""
     with run_lock(db_path):
         db = open_db(db_path)
         store = bind_store(db, db_path, data_dir)
         with recorded_run(db, "parse", []) as summary:
             summary.parse = parse_pending(db, store, reparse=reparse)
-            summary.disclosures = build_disclosures(db)
+            summary.disclosures = build_disclosures(db, _corrections(db, corrections))
     return summary
+
+
+def _corrections(db: sqlite_utils.Database, path: Path | None) -> hand.Corrections:
+    if path is None:
+        return hand.recorded(db)
+    hand.remember(db, path)
+    return hand.load(path)
 
 
 @contextmanager

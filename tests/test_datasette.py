@@ -14,6 +14,7 @@ import pytest
 from datasette.app import Datasette
 from selectolax.lexbor import LexborHTMLParser
 
+from pipelines.db import COMBINED_FACETS
 from pipelines.web.serve import make_datasette
 from tests.conftest import rows, serving
 
@@ -234,7 +235,7 @@ def test_the_table_search_and_the_ranked_search_link_to_each_other(ds: Datasette
     assert ranked.css_first("a.feed-this-search").attributes["href"] == "/foilog/feed_search.atom?q=%22body+worn%22"
 
 
-DEFAULT_FACETS = "_facet=force&_facet=outcome&_facet=year&_facet_array=exemption_sections"
+DEFAULT_FACETS = "&".join(f"_facet={c}" if kind == "column" else f"_facet_{kind}={c}" for c, kind in COMBINED_FACETS.items())
 
 
 def facets_of(served: Datasette, path: str) -> tuple[dict, list[str]]:
@@ -267,9 +268,9 @@ def test_default_facets_are_counted_in_one_statement_with_datasettes_own_results
     counted, statements = facets_of(ours, f"/foilog/disclosures.json?{query}")
     expected, stock_statements = facets_of(stock, f"/other/disclosures.json?{query}&{DEFAULT_FACETS}")
     assert counted == expected
-    assert set(counted) == {"force", "outcome", "year", "exemption_sections"}
+    assert set(counted) == {"force", "outcome", "year", "exemption_sections", "needs_review"} == set(COMBINED_FACETS)
     assert len(statements) == 1 and statements[0].startswith("with matched"), statements
-    assert len(stock_statements) == 4
+    assert len(stock_statements) == len(COMBINED_FACETS)
 
 
 def test_facets_asked_for_beyond_the_defaults_are_counted_by_datasette(built: Path, tmp_path: Path) -> None:
@@ -288,12 +289,12 @@ def test_facets_fall_back_to_datasette_where_facet_keys_are_missing(built: Path,
     with sqlite3.connect(db) as conn:
         conn.execute("update disclosures set facet_key = null where id = (select min(rowid) from disclosures_fts where disclosures_fts match 'information')")
     counted, statements = facets_of(make_datasette(db, settings={"trace_debug": True}), "/foilog/disclosures.json?_search=information")
-    assert counted == expected and len(statements) == 5  # the combined one found the gap; Datasette's four counted
+    assert counted == expected and len(statements) == 1 + len(COMBINED_FACETS)  # the combined one found the gap; Datasette's own counted
     with sqlite3.connect(db) as conn:
         conn.execute("drop table facet_combinations")
         conn.execute("pragma wal_checkpoint(truncate)")  # an immutable file is read without its WAL
     counted, statements = facets_of(make_datasette(db, immutable=True, settings={"trace_debug": True}), "/foilog/disclosures.json?_search=information")
-    assert counted == expected and len(statements) == 4
+    assert counted == expected and len(statements) == len(COMBINED_FACETS)
 
 
 def test_combined_facets_that_run_out_of_time_are_reported_as_timed_out(built: Path, tmp_path: Path) -> None:
@@ -308,7 +309,7 @@ def test_combined_facets_that_run_out_of_time_are_reported_as_timed_out(built: P
     assert body["facet_results"] == {} and body["filtered_table_rows_count"] == 18 * 1001
     notice = LexborHTMLParser(page(served, "/foilog/disclosures?_size=1").text).css_first(".facets-timed-out")
     assert notice is not None and sorted(notice.text().split(":")[1].replace(",", " ").split()) == [
-        "exemption_sections", "force", "outcome", "year"]
+        "exemption_sections", "force", "needs_review", "outcome", "year"]
 
 
 def test_serving_stays_within_bounds_and_answers_bad_requests_as_such(ds: Datasette, capsys: pytest.CaptureFixture[str],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pipelines.crawl import Plan, plan_document
@@ -52,3 +54,26 @@ def test_a_disclosure_is_built_from_its_best_letter_and_its_listings() -> None:
                                                documents={9: {"id": 9, "kind": "zip", "letter": None}})], "now")
     assert listing_only.row["reference_from"] == "listing" and listing_only.row["title"] == "FOI 000111/23"
     assert listing_only.row["removed_at"] == "2024-01-02" and listing_only.row["outcome"] is None
+
+
+def test_a_disclosure_needs_review_for_its_parser_warnings_unless_corrected_by_hand() -> None:
+    from pipelines.corrections import Corrections, check_entry
+    from pipelines.index import _Entry, build_rows
+
+    letter = {"reference": None, "forces": ["Suffolk"], "letter_date": None, "received_date": "2024-02-01", "outcome": "disclosed",
+              "questions": [{"number": "1", "text": "How many?", "answer": "Not applicable."}], "exemptions": [],
+              "warnings": ["no reference found in the letter", "the answer to question 1 could not be classified"]}
+    entry = _Entry(url="https://a.example/s/1/", reference="000456/24", first_seen_at="t",
+                   documents={1: {"id": 1, "kind": "pdf", "url": "https://a.example/s/1.pdf", "letter": letter}})
+    row = build_rows("000456/24", [entry], "now").row
+    # The listing gives the reference, so its absence from the letter is no reason; the unclassified answer is.
+    assert (row["needs_review"], row["review_reasons"]) == (1, '["the answer to question 1 could not be classified"]')
+    assert (row["corrected"], row["forces"]) == (0, '["Suffolk"]')
+
+    fixes = Corrections(dict([check_entry({"url": "https://a.example/s/1.pdf", "outcome": "not_held", "exemptions": [],
+                                           "note": "nothing was held"})]))
+    fixed = build_rows("000456/24", [entry], "now", fixes)
+    assert (fixed.row["outcome"], fixed.row["corrected"], fixed.row["needs_review"]) == ("not_held", 1, 0)
+    assert fixed.row["correction_note"] == "nothing was held" and fixed.row["review_reasons"] == row["review_reasons"]
+    nothing = build_rows("url:x", [_Entry(url="x", first_seen_at="t", documents={9: {"id": 9, "kind": "zip", "letter": None}})], "now")
+    assert json.loads(nothing.row["review_reasons"]) == ["no letter could be read from the documents"]

@@ -170,4 +170,5 @@ async def _disclosure(db: Any, pk: str) -> dict[str, Any]:
         document["versions"] = [v for v in versions if v["document_id"] == document["id"]]
     disclosure = found[0]
     disclosure["href"] = safe_url(disclosure["url"])
+    disclosure["reasons"] = json.loads(disclosure.get("review_reasons") or "[]")
     return {"disclosure": disclosure, "questions": questions, "citations": citations, "documents": documents}
