@@ -45,6 +45,8 @@ def parse_document(data: bytes, filename: str | None = None) -> Letter:
         lines = clean_lines(ocr.ocr_pdf(data))
         if not any(line.strip() for line in lines):
             raise ParseError("no text found, even by OCR")
+        # OCR misreads characters ("12th" as "2nd", "Q2" as "@2") in ways no check can see.
+        warnings.append("read by OCR from page images: figures, dates and numbers may be misread")
     elif not any(lines):
         raise ParseError("no text in the document")
     letter = parse_letter(lines, ocr=scanned)

@@ -85,6 +85,7 @@ class Run:
 
     starts: list[tuple[int, Marker]]
     renumbered: bool  # every item printed the same number: counted afresh
+    stray: int = 0  # markers of the same form, near the count, that do not continue it ("Q1", "Q3": Q2 was misread)
 
     @property
     def kind(self) -> str:
@@ -101,12 +102,14 @@ def runs(lines: list[str], kinds: tuple[str, ...] = ("number", "q")) -> list[Run
     marks = [(i, m) for i, l in enumerate(lines) if " | " not in l and (m := marker(l)) and m.kind in kinds]
     found = []
     for form in dict.fromkeys(m.form for _, m in marks):
-        run = _run([(i, m) for i, m in marks if m.form == form])
-        ones = [(i, m) for i, m in marks if m.form == form and m.num == 1 and not m.sub]
+        same = [(i, m) for i, m in marks if m.form == form]
+        run = _run(same)
+        ones = [(i, m) for i, m in same if m.num == 1 and not m.sub]
         if len(ones) >= 2 and len(ones) > len(run):  # every item "1.": a list that lost its counter
             found.append(Run(ones, True))
         elif run:
-            found.append(Run(run, False))
+            stray = sum(1 for i, m in same if (i, m) not in run and 1 < m.num <= len(run) + 2)
+            found.append(Run(run, False, stray))
     return found
 
 

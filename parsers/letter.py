@@ -75,7 +75,7 @@ def parse_letter(lines: list[str], *, ocr: bool = False) -> Letter:
 def _checks(questions: tuple[Question, ...], whole: str | None, exemptions: tuple[Citation, ...], outcome: str | None) -> list[str]:
     """What did not add up once the letter was read."""
     notes = []
-    if outcome is None:
+    if outcome is None or (whole is None and questions and not any(q.answer for q in questions)):
         notes.append("no answer found")
     answered = [q for q in questions if q.answer]
     if answered and len(answered) < len(questions):
@@ -149,6 +149,8 @@ def request_questions(request: str, want: int | None = None) -> tuple[list[Quest
     notes = []
     if run.renumbered:
         notes.append(f"the request's items were all numbered 1: counted 1-{len(run)}")
+    if run.stray:
+        notes.append("the request's numbering is out of sequence: an item may have been misread")
     _, items = split_items(lines, run)
     if items and (not want or len(items) == want):
         return [Question(i.number, _item_text(i.lines), None) for i in items], notes
@@ -285,12 +287,17 @@ def _by_repeated_questions(lines: list[str], questions: list[Question]) -> dict[
     return answers
 
 
+# A paragraph that speaks of the request as a whole, or of the Act's sections, answers no one question.
+_WHOLE = re.compile(r"\b(?:your|this|the) (?:request|application)\b|\bsections? \d", re.I)
+
+
 def _by_order(lines: list[str], questions: list[Question]) -> dict[str, str]:
     """Answers printed in request order without labels: one paragraph each, when the paragraphs
     and the questions agree in number and none refuses or withholds."""
     paragraphs = [p for p in _join(lines).split("\n") if p]
     # A refusal's paragraphs (the refusal, its reasons, the advice) answer the request as a whole.
-    if len(paragraphs) != len(questions) or any(answer_kind(p) not in ("disclosed", "attachment", "not_held") for p in paragraphs):
+    if len(paragraphs) != len(questions) or any(answer_kind(p) not in ("disclosed", "attachment", "not_held") or _WHOLE.search(p)
+                                                 for p in paragraphs):
         return {}
     return {q.number: p for q, p in zip(questions, paragraphs)}
 
@@ -364,7 +371,8 @@ def _first_date(pattern: re.Pattern[str], text: str) -> str | None:
 
 def _opens_with(line: str, question: str) -> bool:
     """Whether a line starts by repeating a question (its first words, in order)."""
-    head = _words(question)[:6]
+    # The first sentence of its first line: a clarification may follow it.
+    head = _words(re.split(r"(?<=[?.:])\s", question.split("\n")[0], maxsplit=1)[0])[:6]
     line = line.strip().strip('"')
     found = marker(line)
     return len(head) >= 3 and _words(found.rest if found else line)[:len(head)] == head

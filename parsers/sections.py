@@ -15,7 +15,8 @@ from parsers.dates import DATE
 from parsers.items import marker
 
 REQUEST_START = re.compile(
-    r"(?:sought access to the following(?: information)?|following information|"
+    # ("... has located the following information as relevant to your request" opens a response)
+    r"(?:sought access to the following(?: information)?|(?<!located the )following information(?! (?:as |is )?relevant)|"
     r"you (?:asked|requested)(?: for)?(?: the following)?|your request (?:was|read)(?: as follows)?)"
     r"[^\n:]*:?[ \t]*\n?"
     # or a heading of its own: "Request", "Your request:", "Information requested"
@@ -69,7 +70,7 @@ def split_letter(text: str) -> Sections:
     earlier = RESPONSE_START.search(text, 0, start.start()) if start else None
     if start and earlier and not heading:
         # The request follows the response heading: the answers start at an "Answers" line or where the count starts again.
-        response_start = _answers_start(text, after)
+        response_start = min(_answers_start(text, after), _end(text, after))
         response_body = _line_end(text, response_start) if _ANSWERS_HEADING.match(text, response_start) else response_start
         return _sections(text, start, after, response_start, response_body, True)
     if heading is None:
@@ -78,7 +79,7 @@ def split_letter(text: str) -> Sections:
         # Nothing between the cue and the heading: the request is printed after the heading ("Your request: ...").
         again = REQUEST_START.search(text, heading.end())
         if again:
-            response_start = _answers_start(text, again.end())
+            response_start = min(_answers_start(text, again.end()), _end(text, again.end()))
             body = _line_end(text, response_start) if _ANSWERS_HEADING.match(text, response_start) else response_start
             return _sections(text, again, again.end(), response_start, body, True)
     if heading:

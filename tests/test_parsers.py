@@ -328,3 +328,14 @@ def test_a_line_saying_no_information_is_held_ends_the_request() -> None:
     letter = parse_letter(_letter(request, "Neither is recorded by the force.").splitlines())
     assert [q.text for q in letter.questions] == ["How many dogs are there?", "How many cats are there?"]
     assert letter.outcome == "not_held"
+
+
+def test_the_lead_sentence_is_not_a_request_cue_and_questions_may_sit_in_the_response() -> None:
+    text = ("1st May 2020\nFreedom of Information Request Reference No: FOI 001234/20\n"
+            "Thank you for your request for information received by Norfolk Constabulary on 2nd April 2020.\nResponse to your Request\n"
+            "Norfolk Constabulary has located the following information as relevant to your request.\n"
+            "1. How many dogs does the force have?\nThere are 24 dogs.\n2. How many handlers are there?\nThere are 20 handlers.\nYours sincerely")
+    letter = parse_letter(text.splitlines())
+    assert [(q.text, q.answer) for q in letter.questions] == [("How many dogs does the force have?", "There are 24 dogs."),
+                                                             ("How many handlers are there?", "There are 20 handlers.")]
+    assert "the questions were read from the response" in letter.warnings
