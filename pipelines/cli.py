@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -70,6 +71,13 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     """foilog: a searchable archive of the Norfolk and Suffolk FOI disclosure logs."""
     ctx.meta["foilog.verbose"] = verbose
     _setup_logging(verbose)
+    # SIGTERM (systemd stopping the job, a timeout) unwinds like an error: the run is recorded
+    # as failed and the browser, the workers and the lock are released on the way out.
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit("Error: stopped by SIGTERM")
 
 
 def sources_path(given: str | None) -> str:

@@ -143,19 +143,21 @@ def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], ru
     fetcher = Fetcher(transport=transport, archive=DbArchive(db, store), on_fetch=record)
     fetcher.withdrawn = withdrawn_urls(db)
     for source in sources:
-        fetcher.allow(source.allowed_hosts, source.requests_per_second)
+        fetcher.allow(source.allowed_hosts, source.requests_per_second, source.transport)
     try:
         with Progress() as progress:
             for source in sources:
                 current[0] = source.name
                 before = (counts.new, counts.failed)
                 stats, found = _crawl_source(db, store, fetcher, source, counts, progress, run_id, today)
+                requests = sum(n for (name, _), n in statuses.items() if name == source.name)
                 db.table("source_runs").upsert({
                     "run_id": run_id, "source": source.name, "finished_at": now(), "pages": stats.pages,
                     "pages_failed": stats.failed, "entries": found, "new": counts.new - before[0],
-                    "failed": counts.failed - before[1], "complete": int(stats.complete)}, pk=("run_id", "source"))
-                requests = sum(n for (name, _), n in statuses.items() if name == source.name)
-                problem = _source_problem(stats, found, statuses[(source.name, 403)], requests)
+                    "failed": counts.failed - before[1], "complete": int(stats.complete),
+                    "requests": requests, "forbidden": statuses[(source.name, 403)], "transport": source.transport},
+                    pk=("run_id", "source"))
+                problem = _source_problem(stats, found, statuses[(source.name, 403)], requests, source.transport == "browser")
                 if problem:
                     counts.problems.append(f"{source.name}: {problem}")
                     log.warning("%s: %s", source.name, problem)
@@ -194,11 +196,12 @@ def _crawl_source(db: sqlite_utils.Database, store: FileStore, fetcher: Fetcher,
     return stats, found
 
 
-def _source_problem(stats: ListingStats, found: int, forbidden: int, requests: int) -> str | None:
+def _source_problem(stats: ListingStats, found: int, forbidden: int, requests: int, browser: bool = False) -> str | None:
     """One line on what went wrong with a source, or None."""
     parts = []
     if forbidden:
-        parts.append(f"{forbidden} of {requests} requests answered 403 Forbidden (bot protection?)")
+        parts.append(f"{forbidden} of {requests} requests answered 403 Forbidden (bot protection?)"
+                     + ("" if browser else ": if the site answers only browsers, set 'transport: browser' for this source"))
     if stats.failed:
         parts.append(f"{stats.failed} of {stats.pages} listing pages failed (first: {(stats.errors or [''])[0]}); "
                      "nothing marked removed")

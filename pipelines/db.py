@@ -41,6 +41,8 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "run_id": int, "source": str, "finished_at": str, "pages": int, "pages_failed": int, "entries": int,
         "new": int, "failed": int,
         "complete": int,  # 1 when every listing page was walked and read: only then are removals decided
+        "requests": int, "forbidden": int,  # requests made, and how many were answered 403
+        "transport": str,  # http or browser
     }, ("run_id", "source"), [("source",)]),
     "fetches": ({
         "id": int, "run_id": int, "source": str, "url": str, "final_url": str, "status": int, "etag": str,

@@ -160,6 +160,7 @@ def _address_space() -> int:
 def _serve(conn: Connection, work: Callable[[Any], Any], limits: Limits) -> None:
     """A worker's life: under the memory limit, each job under its own CPU allowance."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the command line's unwinding: a worker just ends
     # On top of what the forked worker starts with: it inherits the parent's address space,
     # which in a long-lived parent (a test runner, a served Datasette) can be gigabytes of mappings.
     memory = _address_space() + limits.memory_mb * 1024 * 1024

@@ -58,6 +58,10 @@ def source_health(db_path: str | Path, *, failed_runs: int = 3, quiet_days: int 
                     break
             if streak >= failed_runs:
                 problems.append(f"its listing could not be fetched in the last {streak} runs")
+            if latest["forbidden"]:
+                problems.append(f"{latest['forbidden']} of {latest['requests']} requests in its last run answered 403 Forbidden"
+                                + (": the site may answer only browsers; set 'transport: browser' for this source"
+                                   if (latest["transport"] or "http") == "http" else ", even to the browser"))
             if latest["complete"] == 0 and latest["pages_failed"] == 0:
                 problems.append(f"its last walk stopped at max_pages ({latest['pages']} listing pages): "
                                 "removals were not decided (raise max_pages)")

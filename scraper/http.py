@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -24,9 +24,14 @@ from protego import Protego
 
 from scraper.sources import host_allowed, url_problem
 
+if TYPE_CHECKING:
+    from scraper.browser import BrowserTransport
+
 log = logging.getLogger(__name__)
 
 USER_AGENT = "foilog/0.1 (+https://github.com/foilog/foilog; archive of police FOI disclosure logs)"
+# A browser's own product tokens, then foilog's name and repository: a site can still tell who asks.
+BROWSER_USER_AGENT = f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome Safari/537.36 {USER_AGENT}"
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_BYTES = 50 * 1024 * 1024
 MAX_REDIRECTS = 5
@@ -97,8 +102,10 @@ class Fetcher:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ):
-        self.client = httpx.Client(transport=transport, timeout=timeout, follow_redirects=False,
+        self._routing = _Routing(transport or httpx.HTTPTransport())
+        self.client = httpx.Client(transport=self._routing, timeout=timeout, follow_redirects=False,
                                    headers={"User-Agent": USER_AGENT})
+        self.timeout = timeout
         self.attempts = attempts
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -114,16 +121,27 @@ class Fetcher:
         self._next_at: dict[str, float] = {}
         self._robots: dict[str, Protego | None] = {}
 
-    def allow(self, hosts: tuple[str, ...], requests_per_second: float) -> None:
-        """Add hosts to the allow-list with their politeness (0 means no limit)."""
+    def allow(self, hosts: tuple[str, ...], requests_per_second: float, transport: str = "http") -> None:
+        """Add hosts to the allow-list with their politeness (0 means no limit) and how to reach
+        them: "http" (httpx) or "browser" (headless Chromium, scraper/browser.py)."""
         interval = 1.0 / requests_per_second if requests_per_second > 0 else 0.0
         for host in hosts:
             self.allowed_hosts.add(host)
             # Two sources on one host: the stricter limit wins.
             self._interval[host] = max(self._interval.get(host, 0.0), interval)
+            if transport == "browser":
+                self._routing.browser_hosts.add(host.lower())
+        if transport == "browser" and self._routing.browser is None:
+            from scraper.browser import BrowserTransport
+
+            self._routing.browser = BrowserTransport(self.allowed_hosts, BROWSER_USER_AGENT, self.timeout, pace=self._wait_turn)
+
+    @property
+    def browser(self) -> BrowserTransport | None:
+        return self._routing.browser
 
     def close(self) -> None:
-        self.client.close()
+        self.client.close()  # closes the transports, the browser too
 
     def get(self, url: str, *, conditional: bool = True) -> Fetched:
         """GET a URL politely; follow redirects within the allow-list; record the fetch."""
@@ -278,6 +296,28 @@ class Fetcher:
         if response.status_code != 200:
             return None
         return Protego.parse(response.content.decode("utf-8", errors="replace"))
+
+
+class _Routing(httpx.BaseTransport):
+    """The client's transport: the browser for the hosts of `transport: browser` sources, httpx for the rest."""
+
+    def __init__(self, plain: httpx.BaseTransport):
+        self.plain = plain
+        self.browser: BrowserTransport | None = None
+        self.browser_hosts: set[str] = set()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        host = request.url.netloc.decode("ascii").lower()
+        if self.browser is not None and (host in self.browser_hosts or request.url.host in self.browser_hosts):
+            return self.browser.handle_request(request)
+        return self.plain.handle_request(request)
+
+    def close(self) -> None:
+        try:
+            if self.browser is not None:
+                self.browser.close()
+        finally:
+            self.plain.close()
 
 
 @dataclass(frozen=True)

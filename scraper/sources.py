@@ -47,7 +47,7 @@ class SourceSpec(msgspec.Struct, forbid_unknown_fields=True):
     follow: str | None = None
     detail: str | None = None
     attachment: str | None = None
-    transport: Literal["http"] = "http"
+    transport: Literal["http", "browser"] = "http"
     enabled: bool = True
 
 
@@ -67,6 +67,7 @@ class Source:
     detail: re.Pattern[str]
     attachment: re.Pattern[str]
     enabled: bool = True
+    transport: str = "http"  # or "browser": fetched through headless Chromium (scraper/browser.py)
 
 
 def load_sources(path: str | Path, names: tuple[str, ...] = ()) -> list[Source]:
@@ -131,7 +132,7 @@ def parse_source(item: object, where: str) -> Source:
             raise SourcesError(f"{where}: '{key}' is not a valid regular expression ({exc})") from None
     return Source(name=spec.name.strip(), force=spec.force, layout=spec.layout, start_urls=tuple(start_urls),
                   allowed_hosts=hosts, requests_per_second=spec.requests_per_second, max_pages=spec.max_pages,
-                  revalidate_days=spec.revalidate_days, enabled=spec.enabled, **patterns)
+                  revalidate_days=spec.revalidate_days, enabled=spec.enabled, transport=spec.transport, **patterns)
 
 
 def _explain(message: str) -> str:

@@ -2,7 +2,8 @@
 
 A generated mirror (tools.make_mirror) is served by the project's mirror server through a
 handler that first consults a fault plan: 5xx, 429 with Retry-After, slow answers, a
-connection dropped mid-body, 403 everywhere (bot protection), or a hold: after N document
+connection dropped mid-body, 403 everywhere (bot protection), a JavaScript challenge (403
+and a script that sets a cookie and reloads), or a hold: after N document
 requests the next one waits until the test lets it go (so that a SIGKILL lands mid-crawl at
 a known point, whatever the machine's speed).
 """
@@ -37,6 +38,7 @@ class FaultPlan:
 
     queues: dict[str, deque] = field(default_factory=dict)
     forbidden: bool = False
+    challenge: bool = False  # 403 with a script that sets a cookie and reloads, until the cookie comes back
     lock: threading.Lock = field(default_factory=threading.Lock)
     hold_after: int | None = None  # hold the request that follows this many document requests
     documents_served: int = 0
@@ -75,6 +77,12 @@ class FaultPlan:
             return queue.popleft() if queue else None
 
 
+CHALLENGE_COOKIE = "mock_challenge=passed"
+# What a JavaScript challenge serves: only a client that runs the script gets the cookie.
+CHALLENGE_PAGE = f"""<!DOCTYPE html><html><head><title>Just a moment...</title></head>
+<body><p>Checking your browser.</p><script>document.cookie = "{CHALLENGE_COOKIE}; path=/"; location.reload();</script></body></html>"""
+
+
 class FaultyHandler(MirrorHandler):
     plan: FaultPlan
     log: list[Request]
@@ -99,6 +107,14 @@ class FaultyHandler(MirrorHandler):
             self.plan.release.wait(timeout=120)  # bounded: a test that never lets go still ends
         if self.plan.forbidden:
             self.send_error(403, "Forbidden by bot protection")
+            return
+        if self.plan.challenge and CHALLENGE_COOKIE not in self.headers.get("Cookie", ""):
+            body = CHALLENGE_PAGE.encode()
+            self.send_response(403)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
             return
         fault = self.plan.take(path)
         if fault is None:

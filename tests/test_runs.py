@@ -119,7 +119,7 @@ def test_bad_sources_files_are_refused_in_one_line(tmp_path: Path) -> None:
         "missing name": ("sources:\n- {force: Norfolk, layout: drupal, start_urls: [http://127.0.0.1:1/]}\n", "name"),
         "broken ipv6": ("sources:\n- {name: a, force: Norfolk, layout: drupal, start_urls: ['http://[::1/']}\n", "start_urls"),
         "bad port": ("sources:\n- {name: a, force: Norfolk, layout: drupal, start_urls: ['http://127.0.0.1:x/']}\n", "start_urls"),
-        "browser transport": (one % ", transport: browser", "transport"),
+        "unknown transport": (one % ", transport: pigeon", "transport"),
     }
     cases.update({case: text for case, (text, _) in keyed.items()})
     (tmp_path / "a directory.yml").mkdir()
