@@ -31,7 +31,6 @@ from pipelines.run import run  # noqa: E402
 from scraper.sources import load_sources  # noqa: E402
 from tools.make_mirror import build_mirror  # noqa: E402
 
-
 NOT_COUNTED: set[int] = set()
 
 
