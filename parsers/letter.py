@@ -57,7 +57,8 @@ def parse_letter(lines: list[str], *, ocr: bool = False) -> Letter:
         warnings.append("no letter date found")
     if received is None:
         warnings.append("no received date found")
-    response_at = text.find(parts.response) if parts.response else len(text)
+    response_at = text.find(parts.response) if parts.response else -1
+    response_at = response_at if response_at >= 0 else len(text)
     return Letter(
         reference=reference,
         forces=extract_forces(text[:response_at] + parts.response[:600]),
@@ -111,14 +112,14 @@ def read_structure(request: str | None, response: str) -> Structure:
         again, again_notes = request_questions(request, want=len(labels))
         if len(again) == len(labels):
             asked, notes = again, again_notes + [f"the request was read as {len(labels)} questions, "
-                                                 f"as the answers are labelled 1-{labels.starts[-1][1].number}"]
+                                                 f"as the answers are labelled {_span(labels)}"]
     if len(asked) == 1 and len(labels) >= 2 and labels.kind == "number":
         labels = Run([], False)  # one question, and the request does not split: a numbered list in its answer
     if not asked and labels:  # the questions are printed only in the response, each before its answer
         questions = _questions_in_response(lines, labels)
         return Structure(questions, None, notes + ["the questions were read from the response"])
     if len(labels) >= 2 and len(labels) != len(asked):
-        notes.append(f"the request has {len(asked)} questions but the answers are labelled 1-{labels.starts[-1][1].number}")
+        notes.append(f"the request has {len(asked)} questions but the answers are labelled {_span(labels)}")
     answers = _by_labels(lines, labels, asked) or _by_repeated_questions(lines, asked)
     if not answers and len(asked) >= 2:
         answers = _by_order(lines, asked)
@@ -130,6 +131,10 @@ def read_structure(request: str | None, response: str) -> Structure:
     if len(asked) == 1 and body:
         return Structure((Question(asked[0].number, asked[0].text, body),), None, notes)
     return Structure(tuple(asked), body, notes)
+
+
+def _span(labels: Run) -> str:
+    return f"1-{len(labels)}" if labels.renumbered else f"{labels.starts[0][1].number}-{labels.starts[-1][1].number}"
 
 
 # "Q1 There are 5. Q2 None are held.": answers whose line breaks were lost, cut at each Q or A label.
