@@ -78,10 +78,11 @@ class DbArchive:
         return bool(row and row["refused"])
 
 
-def revisit_schedule(db: sqlite_utils.Database, days: int, today: dt.date | None = None) -> Due:
+def revisit_schedule(db: sqlite_utils.Database, days: int, today: dt.date | None = None, *, immutable: bool = False) -> Due:
     """Whether an entry URL is due to be fetched this run (see the module's revalidation policy).
 
-    A URL that keeps failing is asked again after 1, 2, 4 ... days, at most `days` apart.
+    A URL that keeps failing is asked again after 1, 2, 4 ... days, at most `days` apart. An
+    immutable URL (a web archive's capture) once stored is never due again.
     """
     today = today or utc_today()
     overdue = (today - dt.timedelta(days=days)).isoformat()
@@ -94,6 +95,8 @@ def revisit_schedule(db: sqlite_utils.Database, days: int, today: dt.date | None
         row = rows[0]
         if row["error"]:
             return today >= retry_date(row["on_day"], row["failures"] or 1, days)
+        if immutable and row["sha256"]:
+            return False
         if days == 0 or not row["sha256"]:
             return True
         if row["on_day"] < overdue:
@@ -171,7 +174,7 @@ def _crawl_source(db: sqlite_utils.Database, store: FileStore, fetcher: Fetcher,
     stats = ListingStats()
     found = 0
     progress.start(source.name)
-    due = revisit_schedule(db, source.revalidate_days, today)
+    due = revisit_schedule(db, source.revalidate_days, today, immutable=source.layout == "archive")
     for entry in LAYOUTS[source.layout](fetcher, source, stats, due):
         found += 1
         with db.atomic():  # one transaction per entry: a kill loses at most the entry in hand
@@ -190,7 +193,8 @@ def _crawl_source(db: sqlite_utils.Database, store: FileStore, fetcher: Fetcher,
                 setattr(counts, outcome, getattr(counts, outcome) + 1)
                 progress.advance(outcome)
     counts.pages += stats.pages
-    if stats.complete and found:  # a walk cut short or with a failed page cannot tell what has left the log
+    # A walk cut short or with a failed page cannot tell what has left the log; an archive forgets nothing.
+    if stats.complete and found and source.layout != "archive":
         mark_removed(db, source.name, run_id)
     progress.finish(f"{source.name}: {found} entries from {stats.pages} listing pages")
     return stats, found
@@ -275,7 +279,8 @@ def save_document(db: sqlite_utils.Database, store: FileStore, entry: Entry, fet
                "title": entry.title, "listing_reference": entry.reference, "published_date": entry.published_date,
                "link_text": entry.link_text, "size_note": entry.size_note,
                "last_seen_at": at, "last_seen_run": run_id, "last_checked_at": at,
-               "last_checked_on": (today or utc_today()).isoformat(), "removed_at": None}
+               "last_checked_on": (today or utc_today()).isoformat(), "removed_at": None,
+               "original_url": fetched.original_url, "captured_at": fetched.captured_at}
     error = _fetch_problem(fetched, known)
     sha256 = None if error else store.put(fetched.content or b"", fetched.sha256)
     holder = None

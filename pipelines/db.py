@@ -58,6 +58,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "url": str, "document_id": int, "source": str, "force": str, "entry_url": str, "title": str,
         "listing_reference": str, "published_date": str, "link_text": str, "size_note": str,
         "etag": str, "last_modified": str, "sha256": str, "first_seen_at": str,
+        "original_url": str, "captured_at": str,  # a web archive's capture: the URL it was taken from, and when
         "last_seen_at": str,  # when a listing last linked it
         "last_seen_run": int,  # and in which run
         "last_checked_at": str,  # when it was last fetched (200 or 304)

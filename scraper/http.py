@@ -53,6 +53,8 @@ class Fetched:
     error: str | None = None
     not_modified: bool = False
     elapsed: float = 0.0
+    original_url: str | None = None  # fetched from a web archive: the URL it was captured from ...
+    captured_at: str | None = None  # ... and when
 
     @property
     def ok(self) -> bool:

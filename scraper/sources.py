@@ -37,11 +37,16 @@ class SourceSpec(msgspec.Struct, forbid_unknown_fields=True):
 
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
     force: Literal["Norfolk", "Suffolk"]
-    layout: Literal["platform", "drupal"]
-    start_urls: Annotated[list[str], msgspec.Meta(min_length=1)] | str
+    layout: Literal["platform", "drupal", "archive"]
+    start_urls: Annotated[list[str], msgspec.Meta(min_length=1)] | str | None = None  # required but for an archive
     allowed_hosts: list[str] | None = None
     # Finite and within reason: NaN or infinity would quietly turn the rate limit off.
-    requests_per_second: Annotated[float, msgspec.Meta(ge=0, le=100)] = 1.0
+    requests_per_second: Annotated[float, msgspec.Meta(ge=0, le=100)] | None = None  # 1, or 0.5 for an archive
+    # layout: archive - a Wayback-compatible archive, how its captured pages are laid out, and
+    # the original URL prefixes to list in its CDX index
+    archive: str | None = None
+    archive_layout: Literal["drupal", "platform"] | None = None
+    prefixes: Annotated[list[str], msgspec.Meta(min_length=1)] | None = None
     max_pages: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 2000
     revalidate_days: Annotated[int, msgspec.Meta(ge=0, le=3650)] = 30
     follow: str | None = None
@@ -68,6 +73,10 @@ class Source:
     attachment: re.Pattern[str]
     enabled: bool = True
     transport: str = "http"  # or "browser": fetched through headless Chromium (scraper/browser.py)
+    archive: str | None = None  # layout archive: the archive's base URL ...
+    archive_layout: str | None = None  # ... the layout of the captured pages ...
+    prefixes: tuple[str, ...] = ()  # ... the original URL prefixes listed in its CDX index
+    original_hosts: tuple[str, ...] = ()  # ... and the hosts those captures were taken from
 
 
 def load_sources(path: str | Path, names: tuple[str, ...] = ()) -> list[Source]:
@@ -110,17 +119,22 @@ def parse_source(item: object, where: str) -> Source:
         spec = msgspec.convert(item, SourceSpec)
     except msgspec.ValidationError as exc:
         raise SourcesError(f"{where}: {_explain(str(exc))}") from None
-    start_urls = [spec.start_urls] if isinstance(spec.start_urls, str) else spec.start_urls
-    for url in start_urls:
+    archive = _archive_settings(spec, where) if spec.layout == "archive" else None
+    if archive is None and not spec.start_urls:
+        raise SourcesError(f"{where}: 'start_urls' is required")
+    if archive is None and (spec.archive or spec.archive_layout or spec.prefixes):
+        raise SourcesError(f"{where}: 'archive', 'archive_layout' and 'prefixes' belong to layout: archive")
+    start_urls = archive.start_urls if archive else ([spec.start_urls] if isinstance(spec.start_urls, str) else spec.start_urls or [])
+    for url in start_urls if archive is None else []:
         problem = url_problem(url)
         if problem:
             raise SourcesError(f"{where}: 'start_urls': {problem}")
-    hosts = tuple(h.lower() for h in (spec.allowed_hosts or {urlsplit(u).netloc for u in start_urls}))
-    for url in start_urls:
+    hosts = tuple(h.lower() for h in (spec.allowed_hosts or {urlsplit(archive.archive if archive else u).netloc for u in start_urls}))
+    for url in [archive.archive] if archive else start_urls:
         if not host_allowed(url, hosts):
-            raise SourcesError(f"{where}: 'start_urls': {url} is not on allowed_hosts")
+            raise SourcesError(f"{where}: {'archive' if archive else 'start_urls'}: {url} is not on allowed_hosts")
     slug = f"{spec.force.lower()}-constabulary"
-    defaults = DEFAULT_PATTERNS[spec.layout]
+    defaults = DEFAULT_PATTERNS[spec.archive_layout or spec.layout]
     # Under a start URL: ".../disclosure-logs" also follows ".../disclosure-logs/2019" and "...?year=2019".
     follow = spec.follow or "^(?:" + "|".join(re.escape(u.split("?")[0].rstrip("/")) for u in start_urls) + ")"
     patterns = {}
@@ -131,8 +145,38 @@ def parse_source(item: object, where: str) -> Source:
         except re.error as exc:
             raise SourcesError(f"{where}: '{key}' is not a valid regular expression ({exc})") from None
     return Source(name=spec.name.strip(), force=spec.force, layout=spec.layout, start_urls=tuple(start_urls),
-                  allowed_hosts=hosts, requests_per_second=spec.requests_per_second, max_pages=spec.max_pages,
-                  revalidate_days=spec.revalidate_days, enabled=spec.enabled, transport=spec.transport, **patterns)
+                  allowed_hosts=hosts, max_pages=spec.max_pages,
+                  # The archive asks for restraint: half the live sites' default.
+                  requests_per_second=spec.requests_per_second if spec.requests_per_second is not None else (0.5 if archive else 1.0),
+                  revalidate_days=spec.revalidate_days, enabled=spec.enabled, transport=spec.transport,
+                  archive=archive.archive if archive else None, archive_layout=spec.archive_layout,
+                  prefixes=archive.prefixes if archive else (), original_hosts=archive.original_hosts if archive else (),
+                  follow=patterns["follow"], detail=patterns["detail"], attachment=patterns["attachment"])
+
+
+@dataclass(frozen=True)
+class _Archive:
+    archive: str
+    prefixes: tuple[str, ...]
+    original_hosts: tuple[str, ...]
+    start_urls: list[str]
+
+
+def _archive_settings(spec: SourceSpec, where: str) -> _Archive:
+    """An archive source's settings: its base URL, captured layout, prefixes and the start URLs they give."""
+    if not spec.archive or not spec.archive_layout or not spec.prefixes:
+        raise SourcesError(f"{where}: layout archive needs 'archive', 'archive_layout' and 'prefixes'")
+    problem = url_problem(spec.archive)
+    if problem:
+        raise SourcesError(f"{where}: 'archive': {problem}")
+    originals = [p if "://" in p else f"https://{p}" for p in spec.prefixes]
+    for url in originals:
+        problem = url_problem(url)
+        if problem:
+            raise SourcesError(f"{where}: 'prefixes': {problem}")
+    starts = [spec.start_urls] if isinstance(spec.start_urls, str) else spec.start_urls or originals[:1]
+    return _Archive(spec.archive.rstrip("/"), tuple(p.split("://", 1)[-1] for p in spec.prefixes),
+                    tuple(sorted({urlsplit(u).netloc.lower() for u in originals})), list(starts))
 
 
 def _explain(message: str) -> str:
