@@ -12,6 +12,7 @@ longer than that (say after missed runs) is revisited on the next run. With
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import zlib
 from collections import Counter
@@ -26,6 +27,7 @@ from pipelines.db import now
 from pipelines.files import FileStore
 from pipelines.progress import Progress
 from pipelines.withdraw import withdrawn_urls
+from scraper import archive
 from scraper.entries import Due, Entry, ListingStats
 from scraper.http import WITHDRAWN, Fetched, Fetcher
 from scraper.layouts import LAYOUTS
@@ -175,7 +177,11 @@ def _crawl_source(db: sqlite_utils.Database, store: FileStore, fetcher: Fetcher,
     found = 0
     progress.start(source.name)
     due = revisit_schedule(db, source.revalidate_days, today, immutable=source.layout == "archive")
-    for entry in LAYOUTS[source.layout](fetcher, source, stats, due):
+    discover = LAYOUTS[source.layout]
+    if source.layout == "archive":  # the captures earlier runs listed, so the index is asked only for newer ones
+        discover = functools.partial(archive.discover, known=known_captures(db, source.name),
+                                     remember=functools.partial(remember_captures, db, source.name))
+    for entry in discover(fetcher, source, stats, due):
         found += 1
         with db.atomic():  # one transaction per entry: a kill loses at most the entry in hand
             if not entry.revisited:
@@ -198,6 +204,18 @@ def _crawl_source(db: sqlite_utils.Database, store: FileStore, fetcher: Fetcher,
         mark_removed(db, source.name, run_id)
     progress.finish(f"{source.name}: {found} entries from {stats.pages} listing pages")
     return stats, found
+
+
+def known_captures(db: sqlite_utils.Database, source: str) -> tuple[archive.Capture, ...]:
+    """The web archive captures a source's earlier runs listed."""
+    return tuple(archive.Capture(r["timestamp"], r["original"], r["mimetype"] or "", r["digest"] or "")
+                 for r in db.query("select * from archive_captures where source = ? order by timestamp", [source]))
+
+
+def remember_captures(db: sqlite_utils.Database, source: str, captures: list[archive.Capture]) -> None:
+    db.table("archive_captures").upsert_all(
+        ({"source": source, "original": c.original, "timestamp": c.timestamp, "mimetype": c.mimetype, "digest": c.digest,
+          "listed_at": now()} for c in captures), pk=("source", "original", "timestamp"))
 
 
 def _source_problem(stats: ListingStats, found: int, forbidden: int, requests: int, browser: bool = False) -> str | None:

@@ -75,6 +75,10 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "parses": ({
         "sha256": str, "parser_version": str, "parsed_at": str, "result": str, "error": str,
     }, "sha256", []),
+    # The captures a web archive's CDX index listed for an archive source: later runs ask only for newer ones.
+    "archive_captures": ({
+        "source": str, "original": str, "timestamp": str, "mimetype": str, "digest": str, "listed_at": str,
+    }, ("source", "original", "timestamp"), [("source", "timestamp")]),
     # Files that could not be parsed for a reason not of their own (yet): tried again next run.
     "parse_retries": ({
         "sha256": str, "parser_version": str, "attempts": int, "error": str, "at": str,

@@ -12,7 +12,7 @@ original URL and the capture's time; the same bytes found live are the same docu
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote, urlsplit
 
@@ -37,10 +37,11 @@ class Capture:
         return f"{t[0:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:{t[12:14]}Z"
 
 
-def cdx_url(archive: str, prefix: str) -> str:
-    """The CDX query for every distinct capture with status 200 under an original URL prefix."""
+def cdx_url(archive: str, prefix: str, since: str | None = None) -> str:
+    """The CDX query for every distinct capture with status 200 under an original URL prefix
+    (taken at or after `since`, a timestamp, when given)."""
     return (f"{archive}/cdx/search/cdx?url={quote(prefix, safe='/:.-_~')}*&output=json"
-            "&filter=statuscode:200&collapse=digest")
+            "&filter=statuscode:200&collapse=digest" + (f"&from={since}" if since else ""))
 
 
 def snapshot_url(archive: str, capture: Capture) -> str:
@@ -98,7 +99,13 @@ class ArchiveFetcher:
         found = self.by_key.get(url_key(url), [])
         documents = [c for c in found if "html" not in c.mimetype]
         chosen = documents or found
-        return chosen[-1] if chosen else None
+        if not chosen:
+            return None
+        # The same bytes captured again later are the capture already held: its earliest snapshot.
+        newest = len(chosen) - 1
+        while newest > 0 and chosen[newest - 1].digest == chosen[newest].digest:
+            newest -= 1
+        return chosen[newest]
 
     def snapshot(self, url: str) -> str | None:
         capture = self.capture(url)
@@ -114,26 +121,39 @@ class ArchiveFetcher:
         return replace(fetched, final_url=url, original_url=url, captured_at=capture.captured_at)
 
 
-def discover(fetcher: Fetcher, source: Source, stats: ListingStats, due: Due) -> Iterator[Entry]:
-    """The source's captures, through the captured layout's own discovery."""
-    captures: list[Capture] = []
+def discover(fetcher: Fetcher, source: Source, stats: ListingStats, due: Due, *, known: tuple[Capture, ...] = (),
+             remember: Callable[[list[Capture]], None] | None = None) -> Iterator[Entry]:
+    """The source's captures, through the captured layout's own discovery.
+
+    `known` are the captures listed by earlier runs: the CDX index is asked only for captures
+    taken since the newest of them, and `remember` is given the new ones.
+    """
+    since = max((c.timestamp for c in known), default=None)
+    seen = {(c.original, c.timestamp) for c in known}
+    captures: list[Capture] = list(known)
     for prefix in source.prefixes:
-        url = cdx_url(source.archive or "", prefix)
+        url = cdx_url(source.archive or "", prefix, since)
         answer = fetcher.get(url, conditional=False)
         stats.pages += 1
         if not answer.ok:
             stats.fail(url, f"the CDX index could not be listed: {answer.error or 'no answer'}")
             continue
         try:
-            captures += parse_cdx(answer.content or b"")
+            listed = parse_cdx(answer.content or b"")
         except ValueError as exc:
             stats.fail(url, f"the CDX index's answer could not be read: {exc}")
+            continue
+        new = [c for c in listed if (c.original, c.timestamp) not in seen]
+        seen |= {(c.original, c.timestamp) for c in new}
+        captures += new
+        if remember and new:
+            remember(new)
     archive = ArchiveFetcher(fetcher, source.archive or "", captures)
     inner = replace(source, layout=source.archive_layout or "drupal", allowed_hosts=source.original_hosts)
 
     def snapshot_due(original: str) -> bool:
-        snapshot = archive.snapshot(original)
-        return snapshot is None or due(snapshot)
+        snapshot = archive.snapshot(original)  # a link never captured keeps the back-off of a failing URL
+        return due(snapshot) if snapshot else due(original)
 
     layout = {"drupal": drupal.discover, "platform": platform.discover}[inner.layout]
     yield from layout(archive, inner, stats, snapshot_due)  # type: ignore[arg-type]

@@ -101,7 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
         rows: list[list[str]] = [["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]]
         last: dict[str, str] = {}
         for c in sorted(self.archive.captures, key=lambda c: (c.original, c.timestamp)):
-            if not c.original.split("://", 1)[1].startswith(prefix):
+            if not c.original.split("://", 1)[1].startswith(prefix) or c.timestamp < query.get("from", [""])[0]:
                 continue
             if query.get("collapse") == ["digest"] and last.get(c.original) == c.digest:
                 continue  # the same content as the capture before it

@@ -41,7 +41,7 @@ def _pdfs(captures: list[Capture]) -> list[Capture]:
 
 def test_a_backfill_finds_every_captured_document_with_its_provenance(mirror: Path, tmp_path: Path) -> None:
     captures = captures_of_mirror(mirror)
-    pdfs = _pdfs(captures)
+    pdfs = [c for c in _pdfs(captures) if c.body.startswith(b"%PDF")]  # not the log's HTML served as a PDF
     revised, broken, repeated = pdfs[0], pdfs[1], pdfs[2]
     later = pdfs[3].body  # the revised PDF's new bytes: another real PDF
     captures += [Capture("20210615080000", revised.original, "application/pdf", later),
@@ -54,7 +54,7 @@ def test_a_backfill_finds_every_captured_document_with_its_provenance(mirror: Pa
         assert done.returncode == 0, done.stderr
         urls = rows(tmp_path / "foilog.db", "select url, original_url, captured_at, sha256, source, error from document_urls "
                                             "where original_url is not null")
-        assert {r["original_url"] for r in urls} == {c.original for c in pdfs}
+        assert {r["original_url"] for r in urls} == {c.original for c in _pdfs(captures)}
         assert all(r["url"].startswith(f"{archive.origin}/web/") and r["url"].endswith("/" + r["original_url"]) for r in urls)
         # Links the archive never captured (the log's withdrawn PDFs) are recorded as such, under their original URL.
         missing = rows(tmp_path / "foilog.db", "select url, error from document_urls where original_url is null")
@@ -77,6 +77,20 @@ def test_a_backfill_finds_every_captured_document_with_its_provenance(mirror: Pa
         assert again.returncode == 0, again.stderr
         fetched_again = [p for p in archive.snapshots_asked()[asked:] if p.lower().endswith(".pdf")]
         assert fetched_again == []
+        # ... and asks the index only for captures taken since the newest it has listed.
+        assert len(archive.cdx_asked()) == 8, archive.cdx_asked()
+        newest = {"norfolk": max(c.timestamp for c in captures if "norfolk" in c.original),
+                  "suffolk": max(c.timestamp for c in captures if "suffolk" in c.original)}
+        assert all(f"&from={newest[force]}" in q for q in archive.cdx_asked()[4:] for force in newest if force in q)
+
+        # A new capture, of new bytes, is found by the third run; the same bytes captured again are not fetched.
+        captures_now = len(archive.snapshots_asked())
+        archive.captures += [Capture("20230301000000", pdfs[4].original, "application/pdf", pdfs[5].body),
+                             Capture("20230302000000", pdfs[6].original, "application/pdf", pdfs[6].body)]
+        third = foilog("run", "--sources", str(tmp_path / "sources.yml"), "--db", str(tmp_path / "foilog.db"))
+        assert third.returncode == 0, third.stderr
+        new_pdfs = [p for p in archive.snapshots_asked()[captures_now:] if p.lower().endswith(".pdf")]
+        assert new_pdfs == [f"/web/20230301000000id_/{pdfs[4].original}"]
         assert rows(tmp_path / "foilog.db", "select count(*) as n from documents where removed_at is not null")[0]["n"] == 0
 
 
