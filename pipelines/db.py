@@ -66,7 +66,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "removed_at": str, "error": str,
         "failures": int,  # failed checks in a row: the next is 1, 2, 4 ... days on (pipelines/crawl.py)
         "refused": int,  # 1 when the last body was refused (etag and last_modified are that body's)
-    }, "url", [("document_id",), ("entry_url",), ("source",)]),
+    }, "url", [("document_id",), ("entry_url",), ("source",), ("original_url",)]),
     "document_versions": ({
         "id": int, "document_id": int, "url": str, "sha256": str, "fetched_at": str, "replaced_at": str,
         "diff": str,  # the letter's text, earlier version against the one that replaced it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -85,13 +86,17 @@ def _letter_text(result: str | None) -> list[str]:
 
 def _entries(db: sqlite_utils.Database) -> dict[str, _Entry]:
     rows = db.query("""
-        select d.id, d.kind, d.first_seen_at, d.fetched_at, d.sha256, d.removed_at, p.result,
+        select d.id, d.kind, d.first_seen_at, d.fetched_at, d.sha256, d.removed_at, p.result, u.captured_at,
                u.url, u.force, u.entry_url, u.title, u.listing_reference, u.published_date,
                (select max(v.replaced_at) from document_versions v where v.document_id = d.id) as revised_at
         from documents d
         join document_urls u on u.document_id = d.id
         left join parses p on p.sha256 = d.sha256
         where d.status in ('parsed', 'fetched', 'failed') and d.sha256 is not null
+          -- a web archive's capture that a newer capture of the same URL replaced is history, not the response
+          and (u.original_url is null or not exists (
+               select 1 from document_urls n where n.original_url = u.original_url and n.captured_at > u.captured_at
+               and n.sha256 is not null and n.error is null))
         order by d.id, u.first_seen_at
     """)
     entries: dict[str, _Entry] = {}
@@ -116,8 +121,10 @@ def _best_letter(documents: object) -> dict | None:
     candidates = [d for d in documents if d["letter"]]  # type: ignore[attr-defined]
     if not candidates:
         return None
+    # Of a web archive's captures, the newest: a letter revised after it was first captured.
     best = min(candidates, key=lambda d: (d["letter"]["reference"] is None, -len(d["letter"]["questions"]),
-                                          KIND_PREFERENCE.get(d["kind"], 9), d["id"]))
+                                          KIND_PREFERENCE.get(d["kind"], 9), -int(re.sub(r"\D", "", d.get("captured_at") or "") or 0),
+                                          d["id"]))
     return {**best["letter"], "document_id": best["id"]}
 
 

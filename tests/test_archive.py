@@ -91,6 +91,14 @@ def test_a_backfill_finds_every_captured_document_with_its_provenance(mirror: Pa
         assert third.returncode == 0, third.stderr
         new_pdfs = [p for p in archive.snapshots_asked()[captures_now:] if p.lower().endswith(".pdf")]
         assert new_pdfs == [f"/web/20230301000000id_/{pdfs[4].original}"]
+
+        # A letter revised after its first capture: the response shows the newest capture.
+        archive.captures.append(Capture("20240101000000", pdfs[7].original, "application/pdf", pdfs[7].body + b"\n% revised\n"))
+        assert foilog("run", "--sources", str(tmp_path / "sources.yml"), "--db", str(tmp_path / "foilog.db")).returncode == 0
+        shown = rows(tmp_path / "foilog.db", """select d.sha256 from disclosures x join documents d on d.id = x.document_id
+                                                 join document_urls u on u.document_id = d.id where u.original_url = ?""",
+                     (pdfs[7].original,))
+        assert [r["sha256"] for r in shown] == [hashlib.sha256(pdfs[7].body + b"\n% revised\n").hexdigest()]
         assert rows(tmp_path / "foilog.db", "select count(*) as n from documents where removed_at is not null")[0]["n"] == 0
 
 
