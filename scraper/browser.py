@@ -43,12 +43,13 @@ class BrowserError(Exception):
 
 class BrowserTransport(httpx.BaseTransport):
     def __init__(self, allowed_hosts: set[str], user_agent: str, timeout: float = 30.0,
-                 pace: Callable[[str], None] | None = None):
+                 pace: Callable[[str], None] | None = None, extra_args: tuple[str, ...] = ()):
         self.allowed_hosts = allowed_hosts  # the Fetcher's own set: sources added later count too
         self.user_agent = user_agent
         self.timeout = timeout
         # The door's rate limit, for the page loads a challenge makes in a tab (the door paces its own requests).
         self.pace = pace
+        self.extra_args = extra_args  # more Chromium flags (a test records the browser's network log)
         self._playwright: Any = None
         self._browser: Any = None
         self._context: Any = None
@@ -106,7 +107,7 @@ class BrowserTransport(httpx.BaseTransport):
         rules = "MAP * ~NOTFOUND" + "".join(f", EXCLUDE {n}" for n in names)
         try:
             self._playwright = sync_playwright().start()
-            self._browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, f"--host-resolver-rules={rules}"])
+            self._browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, f"--host-resolver-rules={rules}", *self.extra_args])
             self._context = self._browser.new_context(user_agent=self.user_agent, accept_downloads=False,
                                                       service_workers="block")
         except PlaywrightError as exc:

@@ -185,3 +185,26 @@ def test_browser_transport_errors_are_the_doors_errors() -> None:
     finally:
         transport.close()
     assert os.environ.get("FOILOG_CHROMIUM") or Path(CHROMIUM).exists()
+
+
+def test_chromium_itself_reaches_no_host_but_the_allowed_one(challenged, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Chromium's own calls home (update and account services) survive the usual flags; they must go nowhere."""
+    import json
+
+    netlog = tmp_path / "net.json"
+    host = challenged.origin.removeprefix("http://")
+    transport = BrowserTransport({host}, USER_AGENT, extra_args=(f"--log-net-log={netlog}", "--net-log-capture-mode=Everything"))
+    try:
+        for path in ("/robots.txt", sorted(challenged.manifest.documents)[0]):
+            assert transport.handle_request(httpx.Request("GET", challenged.url(path))).status_code == 200
+    finally:
+        transport.close()  # the log is complete once the browser has gone
+    log = json.loads(netlog.read_text())
+    names = {number: name for name, number in log["constants"]["logEventTypes"].items()}
+    events = [(names.get(e["type"], ""), e.get("params", {})) for e in log["events"]]
+    connects = {p["address"] for name, p in events if name in ("TCP_CONNECT_ATTEMPT", "TCP_CONNECT_JOB_CONNECTOR_CONNECT_START") and "address" in p}
+    assert connects == {host}, connects
+    assert not [p for name, p in events if name == "UDP_BYTES_SENT"], "a UDP packet left the browser"
+    elsewhere = {p["url"] for _, p in events if "url" in p and not p["url"].startswith(challenged.origin) and not p["url"].startswith("https://~notfound")}
+    # What it tried (measured: its update and account services), each resolved to nothing.
+    assert all("google" in u or "gvt" in u for u in elsewhere), elsewhere
