@@ -22,6 +22,8 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 HOSTS = {"norfolk": "https://www.norfolk.police.invalid", "suffolk": "https://www.suffolk.police.invalid"}
 TREES = {"/about-us/our-data/disclosure-log": "norfolk", "/sites/norfolk/files": "norfolk",
          "/services/freedom-information/disclosure-logs": "suffolk", "/sites/suffolk/files": "suffolk"}
+PLATFORM_TREES = {"/foi-ai/norfolk-constabulary/disclosure-log": "norfolk", "/SysSiteAssets/foi-media/norfolk-constabulary": "norfolk",
+                  "/foi-ai/suffolk-constabulary/disclosure-log": "suffolk", "/SysSiteAssets/foi-media/suffolk-constabulary": "suffolk"}
 FIRST = "20190301120000"
 
 
@@ -54,10 +56,10 @@ class Archive:
         return [p for _, p in self.log if p.startswith("/cdx/")]
 
 
-def captures_of_mirror(root: Path) -> list[Capture]:
-    """Every Drupal-era listing page and PDF of a mirror, captured once."""
+def captures_of_mirror(root: Path, trees: dict[str, str] = TREES) -> list[Capture]:
+    """Every page and file of a mirror's trees (by default the Drupal era's), captured once."""
     found = []
-    for tree, force in TREES.items():
+    for tree, force in trees.items():
         base = root / tree.lstrip("/")
         for path in sorted(base.rglob("*")) if base.is_dir() else []:
             if not path.is_file() or path.name.startswith("_"):
@@ -67,7 +69,7 @@ def captures_of_mirror(root: Path) -> list[Capture]:
                 url_path = url_path.removesuffix("index.html")
             elif path.suffix == ".html":
                 continue  # paged listings are not on the Drupal trees
-            kind = "application/pdf" if path.suffix.lower() == ".pdf" else "text/html"
+            kind = {".pdf": "application/pdf", ".csv": "text/csv", ".xlsx": "application/vnd.ms-excel"}.get(path.suffix.lower(), "text/html")
             body = path.read_bytes().replace(b"{{ORIGIN}}", HOSTS[force].encode())  # as the live site served it
             found.append(Capture(FIRST, HOSTS[force] + quote(url_path), kind, body))
     return found

@@ -185,3 +185,26 @@ def test_the_archive_is_asked_no_faster_than_the_source_allows(mirror: Path, tmp
         arrivals = [at for at, _ in archive.log]
     gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
     assert len(arrivals) >= 10 and min(gaps) >= 0.2 * 0.95, gaps
+
+
+def test_a_platform_era_capture_is_read_by_the_platform_discovery(tmp_path: Path) -> None:
+    from tests.archive_mock import PLATFORM_TREES
+
+    build_mirror(tmp_path / "mirror", drupal=2, platform=8)
+    captures = captures_of_mirror(tmp_path / "mirror", PLATFORM_TREES)
+    assert any("SysSiteAssets" in c.original for c in captures)
+    with serve_archive(captures) as archive:
+        host = urlsplit(archive.origin).netloc
+        sources = tmp_path / "sources.yml"
+        sources.write_text(yaml.safe_dump({"sources": [
+            {"name": "norfolk-platform-archive", "force": "Norfolk", "layout": "archive", "archive": archive.origin,
+             "archive_layout": "platform", "allowed_hosts": [host], "requests_per_second": 0,
+             "prefixes": ["www.norfolk.police.invalid/foi-ai/norfolk-constabulary/disclosure-log",
+                          "www.norfolk.police.invalid/SysSiteAssets/foi-media/norfolk-constabulary/"]}]}))
+        done = foilog("run", "--sources", str(sources), "--db", str(tmp_path / "foilog.db"))
+        assert done.returncode == 0, done.stderr
+    details = {c.original for c in captures if "norfolk" in c.original and c.original.count("/") >= 9}
+    stored = {r["original_url"] for r in rows(tmp_path / "foilog.db", "select original_url from document_urls where sha256 is not null")}
+    assert details and details <= stored, details - stored
+    assert any("SysSiteAssets" in u for u in stored)  # the attachments too
+    assert rows(tmp_path / "foilog.db", "select count(*) as n from disclosures")[0]["n"] == len(details)
