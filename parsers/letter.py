@@ -105,7 +105,7 @@ class Structure:
 def read_structure(request: str | None, response: str) -> Structure:
     """The questions with their answers, the request reconciled with the answer labels."""
     every = [l for l in _label_lines(response) if not CORRECT_AS_OF.search(l)]
-    lines = [l for l in every if not LEAD.search(l)]
+    lines = _without_leads(every)
     asked, notes = request_questions(request or "")
     labels = _answer_labels(lines, len(asked))
     if len(labels) >= 2 and len(labels) != len(asked) and request:
@@ -131,6 +131,27 @@ def read_structure(request: str | None, response: str) -> Structure:
     if len(asked) == 1 and body:
         return Structure((Question(asked[0].number, asked[0].text, body),), None, notes)
     return Structure(tuple(asked), body, notes)
+
+
+def _without_leads(lines: list[str]) -> list[str]:
+    """The lines without the lead sentence ("... has located the following information as relevant to
+    your request."), however it wraps: the lines before and after it that belong to its sentence go too."""
+    drop: set[int] = set()
+    for i, line in enumerate(lines):
+        if not LEAD.search(line):
+            continue
+        drop.add(i)
+        j = i
+        while j > 0 and j - 1 not in drop and lines[j - 1].strip() and not re.search(r"[.:;?!]$", lines[j - 1].strip()) \
+                and not marker(lines[j - 1]) and i - j < 2:
+            j -= 1
+            drop.add(j)
+        k = i
+        while not re.search(r"[.:;?!]$", lines[k].strip()) and k + 1 < len(lines) and lines[k + 1].strip() \
+                and not marker(lines[k + 1]) and k - i < 2:
+            k += 1
+            drop.add(k)
+    return [l for i, l in enumerate(lines) if i not in drop]
 
 
 def _span(labels: Run) -> str:

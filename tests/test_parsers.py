@@ -339,3 +339,12 @@ def test_the_lead_sentence_is_not_a_request_cue_and_questions_may_sit_in_the_res
     assert [(q.text, q.answer) for q in letter.questions] == [("How many dogs does the force have?", "There are 24 dogs."),
                                                              ("How many handlers are there?", "There are 20 handlers.")]
     assert "the questions were read from the response" in letter.warnings
+
+
+def test_a_lead_sentence_wrapped_over_lines_belongs_to_no_answer() -> None:
+    response = ("Having searched its records, Norfolk Constabulary has located the following information as\n"
+                "relevant to your request.\nThere are 24 dogs in the force.")
+    letter = parse_letter(_letter("How many dogs are there?", response).splitlines())
+    assert letter.questions[0].answer == "There are 24 dogs in the force."
+    wrapped_before = "Having searched its records, Norfolk Constabulary\nhas located the following information.\nQ1 There are 24 dogs."
+    assert parse_letter(_letter("1. How many dogs are there?", wrapped_before).splitlines()).questions[0].answer == "There are 24 dogs."

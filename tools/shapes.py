@@ -64,15 +64,15 @@ SHAPES = [
         "run-together-numbers",
         """14th March 2022
 
-Freedom of Information Request Reference No: FOI 002211/22
+FOI Request Reference No: FOI 002211/22
 
-I write in connection with your request for information received by Norfolk Constabulary on the 15th February 2022 in which you sought access to the following information:
+I write about your request for information, received by Norfolk Constabulary on the 15th February 2022 in which you sought access to the following information:
 
 For officers who joined the force during 2021 please tell me their 1 Rank on joining 2 Age band 3 Home county 4 Length of previous service
 
 ## Response to your Request
 
-Norfolk Constabulary has located the following information as relevant to your request.
+Having searched its records, Norfolk Constabulary has located the following information as relevant to your request.
 
 Q1 All 212 officers joined at the rank of constable.
 Q2 Under 25: 98. 25 to 34: 81. 35 and over: 33.
@@ -91,9 +91,9 @@ Q4 Nine officers transferred from other forces with between two and eleven years
         "every-item-one",
         """2 August 2021
 
-Freedom of Information Request Reference No: FOI 003018-21
+FOI Request Reference No: FOI 003018-21
 
-I write in connection with your request for information received by Suffolk Constabulary on 8 July 2021 in which you sought access to the following information:
+I write about your request for information, received by Suffolk Constabulary on 8 July 2021 in which you sought access to the following information:
 
 1. How many horses does the mounted section keep?
 1. What did the force spend on feed and stabling in 2020?
@@ -118,18 +118,18 @@ Suffolk Constabulary has considered your request and can respond as follows.
         "lead-in-bullets",
         """9th June 2020
 
-Freedom of Information Request Reference No: FOI 001477/20
+FOI Request Reference No: FOI 001477/20
 
-I write in connection with your request for information received by Norfolk Constabulary on the 12th May 2020 in which you sought access to the following information:
+I write about your request for information, received by Norfolk Constabulary on the 12th May 2020 in which you sought access to the following information:
 
-I would like to know the following about the force's use of spit guards.
+My questions are about the force's use of spit guards.
 * How many spit guards were used in 2019?
 * How many of those occasions involved a person under 18?
 * What training do officers receive before using one?
 
 ## Response to your Request
 
-Norfolk Constabulary has located the following information as relevant to your request.
+Having searched its records, Norfolk Constabulary has located the following information as relevant to your request.
 
 Q1 Spit guards were used 143 times in 2019.
 Q2 Eleven of those occasions involved a person under 18.
@@ -146,9 +146,9 @@ Q3 Officers are trained in their use during annual personal safety training.
         "bullet-list-body",
         """23rd October 2019
 
-Freedom of Information Request Reference No: FOI 004120/19
+FOI Request Reference No: FOI 004120/19
 
-I write in connection with your request for information received by Norfolk Constabulary on the 30th September 2019 in which you sought access to the following information:
+I write about your request for information, received by Norfolk Constabulary on the 30th September 2019 in which you sought access to the following information:
 
 Please tell me how many visits school liaison officers made in 2018 to each of these schools:
 * Aylsham High School
@@ -157,7 +157,7 @@ Please tell me how many visits school liaison officers made in 2018 to each of t
 
 ## Response to your Request
 
-Norfolk Constabulary has located the following information as relevant to your request.
+Having searched its records, Norfolk Constabulary has located the following information as relevant to your request.
 
 School liaison officers made 4 visits to Aylsham High School, 7 to Cromer Academy and 2 to Wymondham College.
 
@@ -172,9 +172,9 @@ School liaison officers made 4 visits to Aylsham High School, 7 to Cromer Academ
         "sub-questions-without-parent",
         """5 May 2023
 
-Freedom of Information Request Reference No: FOI 001902-23
+FOI Request Reference No: FOI 001902-23
 
-I write in connection with your request for information received by Suffolk Constabulary on 11 April 2023 in which you sought access to the following information:
+I write about your request for information, received by Suffolk Constabulary on 11 April 2023 in which you sought access to the following information:
 
 1a. How many calls to 101 were abandoned in 2022?
 1b. What was the average wait before a call was abandoned?
@@ -199,16 +199,16 @@ Suffolk Constabulary has considered your request and can respond as follows.
         "comma-and-bracket-numbers",
         """18th January 2018
 
-Freedom of Information Request Reference No: FOI 000233/18
+FOI Request Reference No: FOI 000233/18
 
-I write in connection with your request for information received by Norfolk Constabulary on the 19th December 2017 in which you sought access to the following information:
+I write about your request for information, received by Norfolk Constabulary on the 19th December 2017 in which you sought access to the following information:
 
 (1) How many drink driving arrests were made in December 2017?
 (2) How many of those arrested were later charged?
 
 ## Response to your Request
 
-Norfolk Constabulary has located the following information as relevant to your request.
+Having searched its records, Norfolk Constabulary has located the following information as relevant to your request.
 
 Q1 There were 96 arrests for drink driving in December 2017.
 Q2 71 of those arrested were charged.
@@ -223,7 +223,7 @@ Q2 71 of those arrested were charged.
         "you-asked-our-response",
         """Dated: 03 Mar 2017
 
-Freedom of Information Request Reference No: FOI 000512/17
+FOI Request Reference No: FOI 000512/17
 
 Thank you for your request for information received by Suffolk Constabulary on 6 February 2017.
 
@@ -247,7 +247,7 @@ You asked:
         "request-after-response-heading",
         """11th November 2020
 
-Freedom of Information Request Reference No: FOI 003390/20
+FOI Request Reference No: FOI 003390/20
 
 Thank you for your email of 20/10/2020 which was received by Norfolk Constabulary and has been handled under the Freedom of Information Act 2000.
 
@@ -271,7 +271,7 @@ Answers
         "inline-response-dash",
         """Information Rights Unit, Police Headquarters, Martlesham Heath, Ipswich IP5 3QS Tel 01473 613500 27.04.15
 
-Freedom of Information Request Reference No: FOI 001105-15
+FOI Request Reference No: FOI 001105-15
 
 Your request for information was received by Suffolk Constabulary on 30/03/2015.
 
@@ -291,9 +291,9 @@ Response - Suffolk Constabulary recorded 187 assaults on officers while on duty 
         "reasons-for-decision-cost",
         """4th December 2018
 
-Freedom of Information Request Reference No: FOI 005512/18
+FOI Request Reference No: FOI 005512/18
 
-I write in connection with your request for information received by Norfolk Constabulary on the 2nd November 2018 in which you sought access to the following information:
+I write about your request for information, received by Norfolk Constabulary on the 2nd November 2018 in which you sought access to the following information:
 
 1. For every burglary reported in 2017, what was stolen?
 2. For each of those burglaries, was anyone arrested?
@@ -312,7 +312,7 @@ To answer your request every burglary report would have to be read by hand. We e
         "questions-inside-response",
         """29/11/2016
 
-Freedom of Information Request Reference No: FOI 004417/16
+FOI Request Reference No: FOI 004417/16
 
 Thank you for your request, received by Norfolk Constabulary on 01/11/2016. Please find our answers to each part of it below.
 
@@ -333,9 +333,9 @@ The force issued 58 fixed penalty notices for littering in 2015.
         "answer-labels-a1",
         """7th July 2022
 
-Freedom of Information Request Reference No: FOI 002876/22
+FOI Request Reference No: FOI 002876/22
 
-I write in connection with your request for information received by the Norfolk and Suffolk Constabularies on the 9th June 2022 in which you sought access to the following information:
+I write about your request for information, received by the Norfolk and Suffolk Constabularies on the 9th June 2022 in which you sought access to the following information:
 
 1 How many electric vehicles are in the fleet?
 2 How many charging points are installed at police stations?
@@ -343,7 +343,7 @@ I write in connection with your request for information received by the Norfolk 
 
 ## Response to your Request
 
-Norfolk and Suffolk Constabularies have located the following information as relevant to your request.
+Having searched their records, Norfolk and Suffolk Constabularies have located the following information as relevant to your request.
 
 A1 Norfolk: 31. Suffolk: 24.
 A2 There are 46 charging points across both forces.
@@ -360,9 +360,9 @@ A3 No date has been set, so no information is held.
         "answer-n-labels-not-recorded",
         """16 September 2021
 
-Freedom of Information Request Reference No: FOI 004001-21
+FOI Request Reference No: FOI 004001-21
 
-I write in connection with your request for information received by Suffolk Constabulary on 19 August 2021 in which you sought access to the following information:
+I write about your request for information, received by Suffolk Constabulary on 19 August 2021 in which you sought access to the following information:
 
 "1) How many reports of dogs left in hot cars were made in 2020?
 2) How many dogs were removed from cars by officers?"
@@ -382,16 +382,16 @@ Answer 2: The force does not record this.
         "unlabelled-answers-in-order",
         """21st April 2017
 
-Freedom of Information Request Reference No: FOI 001240/17
+FOI Request Reference No: FOI 001240/17
 
-I write in connection with your request for information received by Norfolk Constabulary on the 23rd March 2017 in which you sought access to the following information:
+I write about your request for information, received by Norfolk Constabulary on the 23rd March 2017 in which you sought access to the following information:
 
 1. How many speed awareness courses were attended in 2016?
 2. How much of the course fee does the force receive?
 
 ## Response to your Request
 
-Norfolk Constabulary has located the following information as relevant to your request.
+Having searched its records, Norfolk Constabulary has located the following information as relevant to your request.
 
 21,944 courses were attended in 2016.
 
@@ -407,9 +407,9 @@ The force receives 35 pounds of each course fee to cover its costs.
         "ncnd-one-question",
         """12th February 2024
 
-Freedom of Information Request Reference No: FOI 000388/24
+FOI Request Reference No: FOI 000388/24
 
-I write in connection with your request for information received by Norfolk Constabulary on the 15th January 2024 in which you sought access to the following information:
+I write about your request for information, received by Norfolk Constabulary on the 15th January 2024 in which you sought access to the following information:
 
 1. How many covert vehicles does the force own?
 2. How many marked cars does the force own?
@@ -431,14 +431,14 @@ Q2 The force owns 318 marked cars.
         "answered-in-attachment",
         """3rd March 2023
 
-Freedom of Information Request Reference No: FOI 000901/23
+FOI Request Reference No: FOI 000901/23
 
-I write in connection with your request for information received by the Norfolk and Suffolk Constabularies on the 6th February 2023 in which you sought access to the following information:
+I write about your request for information, received by the Norfolk and Suffolk Constabularies on the 6th February 2023 in which you sought access to the following information:
 
 1. Please provide the number of recorded shoplifting offences by month for 2022.
 2. Please provide the same figures broken down by district.
 
-Norfolk and Suffolk Constabularies hold information relevant to your request.
+Norfolk and Suffolk Constabularies hold information relevant to your request, set out below.
 
 ## Response to your Request
 
@@ -455,9 +455,9 @@ Q2 Please see the attached spreadsheet, tab two.
         "costs-limit-words",
         """19 June 2019
 
-Freedom of Information Request Reference No: FOI 002655-19
+FOI Request Reference No: FOI 002655-19
 
-I write in connection with your request for information received by Suffolk Constabulary on 22 May 2019 in which you sought access to the following information:
+I write about your request for information, received by Suffolk Constabulary on 22 May 2019 in which you sought access to the following information:
 
 "Copies of every email sent by the Chief Constable that mentions the word budget."
 
@@ -476,9 +476,9 @@ Locating and reviewing these emails would go beyond the costs limit set for requ
         "refusal-notice-for-question",
         """30th August 2022
 
-Freedom of Information Request Reference No: FOI 003740/22
+FOI Request Reference No: FOI 003740/22
 
-I write in connection with your request for information received by Norfolk Constabulary on the 2nd August 2022 in which you sought access to the following information:
+I write about your request for information, received by Norfolk Constabulary on the 2nd August 2022 in which you sought access to the following information:
 
 1. How many officers were dismissed in 2021?
 2. What were the names of the officers dismissed?
@@ -519,9 +519,9 @@ No record is kept of how many cameras are switched on at any one time.
         "no-year-received",
         """10th October 2016
 
-Freedom of Information Request Reference No: FOI 003977/16
+FOI Request Reference No: FOI 003977/16
 
-I write in connection with your request for information received by Norfolk Constabulary on the 12th September in which you sought access to the following information:
+I write about your request for information, received by Norfolk Constabulary on the 12th September in which you sought access to the following information:
 
 How many bicycles were reported stolen in Norwich in 2015?
 
@@ -538,9 +538,9 @@ How many bicycles were reported stolen in Norwich in 2015?
         "run-together-lower-case",
         """8 March 2021
 
-Freedom of Information Request Reference No: FOI 000944-21
+FOI Request Reference No: FOI 000944-21
 
-I write in connection with your request for information received by Suffolk Constabulary on 9 February 2021 in which you sought access to the following information:
+I write about your request for information, received by Suffolk Constabulary on 9 February 2021 in which you sought access to the following information:
 
 "For each sergeant promoted in 2020 please give 1 gender 2 ethnicity 3 years served before promotion"
 
@@ -561,9 +561,9 @@ I write in connection with your request for information received by Suffolk Cons
         "question-labels-repeated-text",
         """17th January 2019
 
-Freedom of Information Request Reference No: FOI 000130/19
+FOI Request Reference No: FOI 000130/19
 
-I write in connection with your request for information received by Norfolk Constabulary on the 18th December 2018 in which you asked:
+I write about your request for information, received by Norfolk Constabulary on the 18th December 2018 in which you asked:
 
 1. How many rural crime officers does the force employ?
 2. How many thefts of farm machinery were reported in 2018?
@@ -585,11 +585,11 @@ There were 77 reports of farm machinery theft in 2018.
         "o-bullets-whole-not-held",
         """5th September 2017
 
-Freedom of Information Request Reference No: FOI 003311/17
+FOI Request Reference No: FOI 003311/17
 
-I write in connection with your request for information received by Norfolk Constabulary on the 8th August 2017 in which you sought access to the following information:
+I write about your request for information, received by Norfolk Constabulary on the 8th August 2017 in which you sought access to the following information:
 
-I am researching the use of facial recognition and would like to ask:
+For a study of facial recognition, my questions are:
 o Has the force trialled live facial recognition?
 o What did any trial cost?
 o Which company supplied the software?
@@ -609,9 +609,9 @@ Following a search of our systems, no information is held relevant to any part o
         "ncnd-one-of-three-brackets",
         """14 November 2022
 
-Freedom of Information Request Reference No: FOI 005020-22
+FOI Request Reference No: FOI 005020-22
 
-I write in connection with your request for information received by Suffolk Constabulary on 17 October 2022 in which you sought access to the following information:
+I write about your request for information, received by Suffolk Constabulary on 17 October 2022 in which you sought access to the following information:
 
 1) How many officers are trained to use firearms?
 2) Does the force use any informants under 18?
@@ -635,9 +635,9 @@ I write in connection with your request for information received by Suffolk Cons
         "no-heading-a-labels",
         """26th June 2023
 
-Freedom of Information Request Reference No: FOI 002290/23
+FOI Request Reference No: FOI 002290/23
 
-I write in connection with your request for information received by Norfolk Constabulary on the 29th May 2023. You asked:
+I write about your request for information, received by Norfolk Constabulary on the 29th May 2023. You asked:
 
 1. How many vehicles were seized for having no insurance in 2022?
 2. How many of those vehicles were crushed?
@@ -655,9 +655,9 @@ A2. 212 of the vehicles were crushed.
         "every-item-one-unlabelled-answers",
         """20 December 2018
 
-Freedom of Information Request Reference No: FOI 006113-18
+FOI Request Reference No: FOI 006113-18
 
-I write in connection with your request for information received by Suffolk Constabulary on 22 November 2018 in which you sought access to the following information:
+I write about your request for information, received by Suffolk Constabulary on 22 November 2018 in which you sought access to the following information:
 
 1) How many PCSOs were employed on 1 November 2018?
 1) How many PCSOs left the force during 2017?
@@ -682,9 +682,9 @@ There were 203 special constables on that date.
         "decision-heading-hours",
         """9th October 2020
 
-Freedom of Information Request Reference No: FOI 004482/20
+FOI Request Reference No: FOI 004482/20
 
-I write in connection with your request for information received by the Norfolk and Suffolk Constabularies on the 11th September 2020 in which you sought access to the following information:
+I write about your request for information, received by the Norfolk and Suffolk Constabularies on the 11th September 2020 in which you sought access to the following information:
 
 * How many domestic abuse reports mentioned alcohol in 2019?
 * How many of those reports led to an arrest?
@@ -705,7 +705,7 @@ Alcohol is not a searchable field, so each report would have to be read. With ov
         "numeric-dates-phone-line",
         """Freedom of Information, Suffolk Constabulary, Martlesham Heath, Ipswich IP5 3QS Telephone 01473 613888 05/06/2018
 
-Freedom of Information Request Reference No: FOI 002701-18
+FOI Request Reference No: FOI 002701-18
 
 We received your request on 15/05/2018. Your request was as follows:
 
@@ -725,9 +725,9 @@ The force does not record offences passed to it by councils, so no information i
         "mixed-sub-questions",
         """2nd February 2021
 
-Freedom of Information Request Reference No: FOI 000287/21
+FOI Request Reference No: FOI 000287/21
 
-I write in connection with your request for information received by Norfolk Constabulary on the 5th January 2021 in which you sought access to the following information:
+I write about your request for information, received by Norfolk Constabulary on the 5th January 2021, and which sought access to the following information:
 
 1a. How many noise complaints were made in 2020?
 1b. How many were made in 2019?
@@ -735,7 +735,7 @@ I write in connection with your request for information received by Norfolk Cons
 
 ## Response to your Request
 
-Norfolk Constabulary has located the following information as relevant to your request.
+Having searched its records, Norfolk Constabulary has located the following information as relevant to your request.
 
 Q1a 4,118 noise complaints were made in 2020.
 Q1b 3,560 were made in 2019.
@@ -752,9 +752,9 @@ Q2 Warnings are not recorded separately, so this information is not held.
         "years-inside-an-item",
         """15th August 2019
 
-Freedom of Information Request Reference No: FOI 003604/19
+FOI Request Reference No: FOI 003604/19
 
-I write in connection with your request for information received by Norfolk Constabulary on the 18th July 2019 in which you sought access to the following information:
+I write about your request for information, received by Norfolk Constabulary on the 18th July 2019 in which you sought access to the following information:
 
 1. How many collisions were recorded on the A47 in each of these years:
 2016
@@ -764,7 +764,7 @@ I write in connection with your request for information received by Norfolk Cons
 
 ## Response to your Request
 
-Norfolk Constabulary has located the following information as relevant to your request.
+Having searched its records, Norfolk Constabulary has located the following information as relevant to your request.
 
 Q1 2016: 212. 2017: 198. 2018: 240.
 Q2 This information is not captured on our systems.
