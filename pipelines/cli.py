@@ -258,6 +258,22 @@ def extract(files: tuple[str, ...]) -> None:
 
 
 @cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def audit(files: tuple[str, ...]) -> None:
+    """Look inside attachments (XLSX, DOCX, CSV) for content a reader cannot see; one JSON object per line."""
+    from pipelines.parse import audit_files
+
+    failed = 0
+    for record in audit_files(files):
+        if "error" in record:
+            failed += 1
+            click.echo(f"error: {record['file']}: {record['error']}", err=True)
+        click.echo(json.dumps(record, ensure_ascii=False))
+    if failed == len(files):
+        sys.exit(2)
+
+
+@cli.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--verbose", "verbose", is_flag=True, help="List what each failing file got wrong.")

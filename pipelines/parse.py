@@ -161,3 +161,26 @@ def extract_files(names: tuple[str, ...] | list[str], limits: Limits = LIMITS) -
     """extract_record for each file, in order, in one limited worker (the limits of the parse stage)."""
     for name, record in Sandbox(extract_record, 1, limits).run(names):
         yield {"file": name, "error": record.reason} if isinstance(record, Died) else record
+
+
+def audit_record(name: str) -> dict[str, object]:
+    """`foilog audit` for one local file: its kind, verdict and findings, or {"file", "error"}; never raises."""
+    from parsers.audit import audit
+
+    try:
+        data = read_capped(name, MAX_FILE_BYTES)
+    except OSError as exc:
+        return {"file": name, "error": str(exc) if isinstance(exc, TooLarge) else exc.strerror or str(exc)}
+    try:
+        kind, findings = audit(data, name)
+    except ParseError as exc:
+        return {"file": name, "error": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - a bug of the audit's is this file's error, and the rest go on
+        return {"file": name, "error": f"the audit failed ({type(exc).__name__}: {exc})"}
+    return {"file": name, "kind": kind, "verdict": "flagged" if findings else "clean", "findings": [f.to_json() for f in findings]}
+
+
+def audit_files(names: tuple[str, ...] | list[str], limits: Limits = LIMITS) -> Iterator[dict[str, object]]:
+    """audit_record for each file, in order, in one limited worker: a bomb or a huge part ends as that file's error."""
+    for name, record in Sandbox(audit_record, 1, limits).run(names):
+        yield {"file": name, "error": record.reason} if isinstance(record, Died) else record

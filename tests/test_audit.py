@@ -1,0 +1,78 @@
+"""`foilog audit`: what a reader of an attachment cannot see, on files this project writes part by part."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from parsers import ParseError
+from parsers.audit import audit
+from tests.conftest import foilog
+from tools.workbooks import Sheet, Workbook, docx, xlsx, zip_bomb
+
+MONTHS = [["Month", "Crimes"], *[[m, n] for m, n in zip(["January", "February", "March"], [120, 98, 143])]]
+RAW = [["Ref", "Victim", "Date of birth", "Email"], *[[f"CR{i}", f"Person {i}", "1980-01-01", f"p{i}@example.org"] for i in range(1230)]]
+
+
+def kinds(data: bytes, name: str = "x.xlsx") -> dict[str, str]:
+    return {f.kind: f.detail for f in audit(data, name)[1]}
+
+
+def test_a_visible_table_of_counts_is_clean() -> None:
+    assert audit(xlsx(Workbook([Sheet("Summary", MONTHS)])), "x.xlsx") == ("xlsx", [])
+    dates = [["Date reported", "Offence"], ["2021-04-01", "Theft"], ["2021-04-02", "Burglary"]]  # dates, but no names
+    assert kinds(xlsx(Workbook([Sheet("Log", dates)]))) == {}
+
+
+@pytest.mark.parametrize(("book", "kind", "detail"), [
+    (Workbook([Sheet("Summary", MONTHS), Sheet("Raw data", RAW, state="hidden")]), "hidden_sheet", "state hidden, 1,231 rows"),
+    (Workbook([Sheet("Summary", MONTHS), Sheet("Raw", RAW[:11], state="veryHidden")]), "very_hidden_sheet", "state veryHidden, 11 rows"),
+    (Workbook([Sheet("Summary", MONTHS + [["x", 1]] * 4, hidden_rows=(5, 6))]), "hidden_rows", "2 hidden rows"),
+    (Workbook([Sheet("Summary", MONTHS, hidden_columns=(2,))]), "hidden_columns", "1 hidden columns"),
+    (Workbook([Sheet("Summary", MONTHS)], pivot_records=RAW), "pivot_cache", "source records kept in the file: 1,230 rows, 4 fields"),
+    (Workbook([Sheet("Summary", MONTHS)], comments=3), "comment", "3 comments"),
+    (Workbook([Sheet("Summary", MONTHS)], author="A. Analyst", editor="B. Editor"), "metadata", "author 'A. Analyst', last edited by 'B. Editor'"),
+    (Workbook([Sheet("Summary", MONTHS)], embedded=True), "embedded_object", "1 embedded: oleObject1.bin"),
+    (Workbook([Sheet("Summary", MONTHS)], external_link=True), "external_link", "1 links to other workbooks"),
+    (Workbook([Sheet("Summary", MONTHS)], hidden_name="Raw!$A$1:$D$1231"), "hidden_name", "refers to Raw!$A$1:$D$1231"),
+])
+def test_each_kind_of_hidden_content_is_found_with_how_much_it_holds(book: Workbook, kind: str, detail: str) -> None:
+    found = kinds(xlsx(book))
+    assert found.get(kind) == detail, found
+
+
+def test_visible_personal_data_is_found() -> None:
+    contacts = [["Name", "Contact"], ["A", "someone@example.org"], ["B", "07700 900123"], ["C", "AB 12 34 56 C"]]
+    found = [f.detail for f in audit(xlsx(Workbook([Sheet("Contacts", contacts)])), "x.xlsx")[1] if f.kind == "personal_data"]
+    assert found == ["1 e-mail addresses", "1 phone numbers", "1 National Insurance numbers"]
+    assert kinds(b"name,email\nA,someone@example.org\n", "x.csv") == {"personal_data": "1 e-mail addresses"}
+    assert kinds(b"month,crimes\nJanuary,120\nFebruary,98\n", "x.csv") == {}
+
+
+def test_word_files_tracked_changes_comments_hidden_text_and_authors() -> None:
+    assert audit(docx(["There were 12 incidents."]), "x.docx") == ("docx", [])
+    found = kinds(docx(["Figures below."], inserted="added", deleted="removed name", hidden="hidden note", comments=2, author="C. Clerk"), "x.docx")
+    assert found == {"tracked_change": "1 insertions and 1 deletions not accepted", "hidden_text": "1 runs of text formatted as hidden",
+                     "comment": "2 comments", "metadata": "author 'C. Clerk'"}
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked() -> None:
+    with pytest.raises(ParseError, match="would unpack to"):
+        audit(zip_bomb(), "bomb.xlsx")
+
+
+def test_foilog_audit_prints_one_line_per_file_and_goes_on_past_bad_ones(tmp_path: Path) -> None:
+    clean, hidden, broken = tmp_path / "clean.xlsx", tmp_path / "hidden.xlsx", tmp_path / "broken.xlsx"
+    clean.write_bytes(xlsx(Workbook([Sheet("Summary", MONTHS)])))
+    hidden.write_bytes(xlsx(Workbook([Sheet("Summary", MONTHS), Sheet("Raw data", RAW, state="hidden")], pivot_records=RAW)))
+    broken.write_bytes(b"PK\x03\x04" + bytes(100))
+    done = foilog("audit", str(clean), str(hidden), str(broken), str(tmp_path / "missing.xlsx"))
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert [r.get("verdict") for r in records] == ["clean", "flagged", None, None]
+    assert {f["kind"] for f in records[1]["findings"]} == {"hidden_sheet", "pivot_cache"}  # the e-mails are in hidden parts only
+    assert records[1]["findings"][0] == {"kind": "hidden_sheet", "where": "sheet 'Raw data'", "detail": "state hidden, 1,231 rows"}
+    assert "error" in records[2] and "error" in records[3] and len(done.stderr.strip().splitlines()) == 2
+    assert foilog("audit", str(broken)).returncode == 2

@@ -1,0 +1,161 @@
+"""Workbooks and Word documents with hidden content, written part by part (openpyxl cannot write a pivot cache).
+
+Each file is a minimal but complete Office package: what `foilog audit` must find in it is
+what the arguments put there, so a test can assert both the findings and the clean cases.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' \
+      'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[object]]
+    state: str = "visible"  # visible | hidden | veryHidden
+    hidden_rows: tuple[int, ...] = ()  # 1-based
+    hidden_columns: tuple[int, ...] = ()  # 1-based
+
+
+@dataclass
+class Workbook:
+    sheets: list[Sheet]
+    pivot_records: list[list[object]] | None = None  # a pivot cache's stored source records (first row: field names)
+    comments: int = 0  # on the first sheet
+    author: str = ""
+    editor: str = ""
+    embedded: bool = False
+    external_link: bool = False
+    hidden_name: str = ""  # a defined name marked hidden, pointing at this range
+    extras: dict[str, bytes] = field(default_factory=dict)
+
+
+def _cell(ref: str, value: object) -> str:
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
+
+
+def _column(n: int) -> str:
+    out = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def xlsx(book: Workbook) -> bytes:
+    parts: dict[str, str | bytes] = {}
+    overrides = ['<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>']
+    sheets_xml, rels = [], []
+    for i, sheet in enumerate(book.sheets, start=1):
+        state = f' state="{sheet.state}"' if sheet.state != "visible" else ""
+        sheets_xml.append(f'<sheet name="{escape(sheet.name)}" sheetId="{i}"{state} r:id="rId{i}"/>')
+        rels.append(f'<Relationship Id="rId{i}" Type="{_DOC}/worksheet" Target="worksheets/sheet{i}.xml"/>')
+        cols = "".join(f'<col min="{c}" max="{c}" width="0" hidden="1"/>' for c in sheet.hidden_columns)
+        rows = []
+        for r, values in enumerate(sheet.rows, start=1):
+            hidden = ' hidden="1"' if r in sheet.hidden_rows else ""
+            rows.append(f'<row r="{r}"{hidden}>' + "".join(_cell(f"{_column(c)}{r}", v) for c, v in enumerate(values, start=1)) + "</row>")
+        parts[f"xl/worksheets/sheet{i}.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}>'
+                                                + (f"<cols>{cols}</cols>" if cols else "") + f'<sheetData>{"".join(rows)}</sheetData></worksheet>')
+        overrides.append(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+                         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
+    extra = ""
+    if book.pivot_records:
+        names, *records = book.pivot_records
+        fields = "".join(f'<cacheField name="{escape(str(n))}" numFmtId="0"><sharedItems/></cacheField>' for n in names)
+        parts["xl/pivotCache/pivotCacheDefinition1.xml"] = (
+            f'<?xml version="1.0" encoding="UTF-8"?><pivotCacheDefinition {_NS} r:id="rId1" recordCount="{len(records)}">'
+            f'<cacheSource type="worksheet"><worksheetSource ref="A1:{_column(len(names))}{len(records) + 1}" sheet="Raw"/></cacheSource>'
+            f'<cacheFields count="{len(names)}">{fields}</cacheFields></pivotCacheDefinition>')
+        rows = "".join("<r>" + "".join(f'<n v="{v}"/>' if isinstance(v, (int, float)) else f'<s v="{escape(str(v))}"/>' for v in rec) + "</r>"
+                       for rec in records)
+        parts["xl/pivotCache/pivotCacheRecords1.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?><pivotCacheRecords {_NS} '
+                                                         f'count="{len(records)}">{rows}</pivotCacheRecords>')
+        parts["xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels"] = (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELS}"><Relationship Id="rId1" '
+            f'Type="{_DOC}/pivotCacheRecords" Target="pivotCacheRecords1.xml"/></Relationships>')
+        n = len(book.sheets) + 1
+        rels.append(f'<Relationship Id="rId{n}" Type="{_DOC}/pivotCacheDefinition" Target="pivotCache/pivotCacheDefinition1.xml"/>')
+        extra += f'<pivotCaches><pivotCache cacheId="1" r:id="rId{n}"/></pivotCaches>'
+        overrides.append('<Override PartName="/xl/pivotCache/pivotCacheDefinition1.xml" '
+                         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.pivotCacheDefinition+xml"/>')
+        overrides.append('<Override PartName="/xl/pivotCache/pivotCacheRecords1.xml" '
+                         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.pivotCacheRecords+xml"/>')
+    names_xml = f'<definedNames><definedName name="_hidden" hidden="1">{escape(book.hidden_name)}</definedName></definedNames>' \
+        if book.hidden_name else ""
+    parts["xl/workbook.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?><workbook {_NS}><sheets>{"".join(sheets_xml)}</sheets>'
+                                f"{names_xml}{extra}</workbook>")
+    parts["xl/_rels/workbook.xml.rels"] = f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELS}">{"".join(rels)}</Relationships>'
+    if book.comments:
+        comments = "".join(f'<comment ref="A{i + 1}" authorId="0"><text><t>note {i}</t></text></comment>' for i in range(book.comments))
+        parts["xl/comments1.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?><comments {_NS}><authors><author>x</author></authors>'
+                                     f"<commentList>{comments}</commentList></comments>")
+    if book.embedded:
+        parts["xl/embeddings/oleObject1.bin"] = b"\xd0\xcf\x11\xe0" + bytes(60)
+    if book.external_link:
+        parts["xl/externalLinks/externalLink1.xml"] = f'<?xml version="1.0" encoding="UTF-8"?><externalLink {_NS}/>'
+    if book.author or book.editor:
+        parts["docProps/core.xml"] = (
+            '<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties '
+            'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            f"<dc:creator>{escape(book.author)}</dc:creator><cp:lastModifiedBy>{escape(book.editor)}</cp:lastModifiedBy></cp:coreProperties>")
+    parts["[Content_Types].xml"] = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                                    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                                    '<Default Extension="xml" ContentType="application/xml"/>' + "".join(overrides) + "</Types>")
+    parts["_rels/.rels"] = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELS}"><Relationship Id="rId1" '
+                            f'Type="{_DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    parts.update(book.extras)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, body in parts.items():
+            package.writestr(name, body)
+    return out.getvalue()
+
+
+def docx(paragraphs: list[str], *, inserted: str = "", deleted: str = "", hidden: str = "", comments: int = 0, author: str = "") -> bytes:
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    body = "".join(f"<w:p><w:r><w:t>{escape(p)}</w:t></w:r></w:p>" for p in paragraphs)
+    if inserted:
+        body += f'<w:p><w:ins w:id="1" w:author="x"><w:r><w:t>{escape(inserted)}</w:t></w:r></w:ins></w:p>'
+    if deleted:
+        body += f'<w:p><w:del w:id="2" w:author="x"><w:r><w:delText>{escape(deleted)}</w:delText></w:r></w:del></w:p>'
+    if hidden:
+        body += f"<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>{escape(hidden)}</w:t></w:r></w:p>"
+    parts = {"word/document.xml": f'<?xml version="1.0" encoding="UTF-8"?><w:document {w}><w:body>{body}</w:body></w:document>',
+             "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'}
+    if comments:
+        parts["word/comments.xml"] = (f'<?xml version="1.0"?><w:comments {w}>' + "".join(
+            f'<w:comment w:id="{i}"><w:p><w:r><w:t>c{i}</w:t></w:r></w:p></w:comment>' for i in range(comments)) + "</w:comments>")
+    if author:
+        parts["docProps/core.xml"] = ('<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+                                      f'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>{escape(author)}</dc:creator>'
+                                      "</cp:coreProperties>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, text in parts.items():
+            package.writestr(name, text)
+    return out.getvalue()
+
+
+def zip_bomb(unpacked: int = 1024 * 1024 * 1024) -> bytes:
+    """A workbook-shaped package with one part that inflates to `unpacked` bytes of zeros."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/workbook.xml", f'<workbook {_NS}><sheets/></workbook>')
+        with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            chunk = bytes(1024 * 1024)
+            for _ in range(unpacked // len(chunk)):
+                part.write(chunk)
+    return out.getvalue()
