@@ -55,11 +55,17 @@ def audit(data: bytes, name: str = "") -> tuple[str, list[Finding]]:
             return "xlsx", _xlsx(package, names)
         if "word/document.xml" in names:
             return "docx", _docx(package, names)
-        raise ParseError("a zip package that is neither a workbook nor a Word document: not audited")
+        if "content.xml" in names and "mimetype" in names:
+            kind = package.read("mimetype")[:100].decode("ascii", errors="replace")
+            if kind.endswith("opendocument.spreadsheet"):
+                return "ods", _opendocument(package, names)
+            if kind.endswith("opendocument.text"):
+                return "odt", _opendocument(package, names)
+        raise ParseError("a zip package that is neither a workbook nor a text document: not audited")
     if name.lower().endswith((".csv", ".txt")) or _looks_like_text(data):
         text = data[:MAX_PART].decode("utf-8", errors="replace")
         return "csv", _personal(text, "the file")
-    raise ParseError("not a file foilog audits (XLSX, DOCX or CSV)")
+    raise ParseError("not a file foilog audits (XLSX, ODS, DOCX, ODT or CSV; XLS is not read yet)")
 
 
 def _open(data: bytes) -> zipfile.ZipFile:
@@ -72,10 +78,12 @@ def _open(data: bytes) -> zipfile.ZipFile:
     if unpacked > MAX_UNPACKED:
         raise ParseError(f"refused: the package would unpack to {unpacked:,} bytes (limit {MAX_UNPACKED:,})")
     for info in infos:
-        if info.file_size > MAX_PART or (info.compress_size and info.file_size / info.compress_size > MAX_RATIO
-                                         and info.file_size > 1024 * 1024):
+        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1024 * 1024:
             raise ParseError(f"refused: part {info.filename} would unpack to {info.file_size:,} bytes "
                              f"from {info.compress_size:,} (a zip bomb?)")
+        if info.file_size > MAX_PART:
+            raise ParseError(f"not audited: part {info.filename} holds {info.file_size:,} bytes, over the "
+                             f"{MAX_PART:,} a part may have (keep the file held for a person to check)")
     return package
 
 
@@ -165,6 +173,69 @@ def _docx(package: zipfile.ZipFile, names: set[str]) -> list[Finding]:
     findings += _personal(" ".join(t.text or "" for t in document.iter(f"{_W}t")), "the document's text")
     findings += _common(package, names, "word")
     return findings
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
+_CONFIG = "{urn:oasis:names:tc:opendocument:xmlns:config:1.0}"
+
+
+def _opendocument(package: zipfile.ZipFile, names: set[str]) -> list[Finding]:
+    """An ODS or ODT file: the same findings from OpenDocument's parts."""
+    findings: list[Finding] = []
+    content = _xml(package, "content.xml")
+    hidden_tables = _ods_hidden_tables(package, names)
+    for table in content.iter(f"{_TABLE}table"):
+        title = table.get(f"{_TABLE}name", "?")
+        rows = list(table.iter(f"{_TABLE}table-row"))
+        if title in hidden_tables:
+            findings.append(Finding("hidden_sheet", f"sheet '{title}'", f"state hidden, {len(rows):,} rows"))
+            continue
+        hidden_rows = sum(int(r.get(f"{_TABLE}number-rows-repeated", "1")) for r in rows
+                          if r.get(f"{_TABLE}visibility") in ("collapse", "filter"))
+        if hidden_rows:
+            findings.append(Finding("hidden_rows", f"sheet '{title}'", f"{hidden_rows:,} hidden rows"))
+        hidden_cols = sum(int(c.get(f"{_TABLE}number-columns-repeated", "1")) for c in table.iter(f"{_TABLE}table-column")
+                          if c.get(f"{_TABLE}visibility") in ("collapse", "filter"))
+        if hidden_cols:
+            findings.append(Finding("hidden_columns", f"sheet '{title}'", f"{hidden_cols:,} hidden columns"))
+    notes = sum(1 for _ in content.iter(f"{_OFFICE}annotation"))
+    if notes:
+        findings.append(Finding("comment", "content.xml", f"{notes:,} comments"))
+    changes = sum(1 for _ in content.iter(f"{_TEXT}changed-region"))
+    if changes:
+        findings.append(Finding("tracked_change", "the document", f"{changes:,} tracked changes not accepted"))
+    hidden_text = sum(1 for e in content.iter() if e.tag in (f"{_TEXT}hidden-paragraph", f"{_TEXT}hidden-text")
+                      or e.get(f"{_TEXT}display") == "none")
+    if hidden_text:
+        findings.append(Finding("hidden_text", "the document", f"{hidden_text:,} runs of text formatted as hidden"))
+    visible = " ".join(t for table in content.iter(f"{_TABLE}table") if table.get(f"{_TABLE}name") not in hidden_tables
+                       for t in table.itertext())
+    findings += _personal(visible or " ".join(content.itertext()), "the document's text")
+    embedded = sorted(n for n in names if n.startswith("Object ") or n.startswith("ObjectReplacements/"))
+    if embedded:
+        findings.append(Finding("embedded_object", "the package", f"{len(embedded)} embedded parts"))
+    if "meta.xml" in names:
+        meta = _xml(package, "meta.xml")
+        people = {label: (meta.findtext(f".//{tag}") or "").strip() for label, tag in (("author", f"{_META}initial-creator"),
+                                                                                       ("last edited by", f"{_DC}creator"))}
+        named = ", ".join(f"{label} {who!r}" for label, who in people.items() if who)
+        if named:
+            findings.append(Finding("metadata", "document properties", named))
+    return findings
+
+
+def _ods_hidden_tables(package: zipfile.ZipFile, names: set[str]) -> set[str]:
+    """Sheets that settings.xml hides (OpenDocument keeps a sheet's visibility there or in its style)."""
+    hidden: set[str] = set()
+    if "settings.xml" in names:
+        for entry in _xml(package, "settings.xml").iter(f"{_CONFIG}config-item-map-entry"):
+            for item in entry.iter(f"{_CONFIG}config-item"):
+                if item.get(f"{_CONFIG}name") == "TableVisible" and (item.text or "").strip() == "false":
+                    hidden.add(entry.get(f"{_CONFIG}name", "?"))
+    return hidden
 
 
 def _common(package: zipfile.ZipFile, names: set[str], root: str) -> list[Finding]:

@@ -76,3 +76,16 @@ def test_foilog_audit_prints_one_line_per_file_and_goes_on_past_bad_ones(tmp_pat
     assert records[1]["findings"][0] == {"kind": "hidden_sheet", "where": "sheet 'Raw data'", "detail": "state hidden, 1,231 rows"}
     assert "error" in records[2] and "error" in records[3] and len(done.stderr.strip().splitlines()) == 2
     assert foilog("audit", str(broken)).returncode == 2
+
+
+def test_opendocument_files_are_audited_alike() -> None:
+    from tools.workbooks import ods, odt
+
+    assert audit(ods([Sheet("Summary", MONTHS)]), "x.ods") == ("ods", [])
+    found = kinds(ods([Sheet("Summary", MONTHS, hidden_rows=(2,), hidden_columns=(1,)), Sheet("Raw", RAW[:21], state="hidden")],
+                      annotations=2, creator="D. Officer"), "x.ods")
+    assert found == {"hidden_rows": "1 hidden rows", "hidden_columns": "1 hidden columns", "hidden_sheet": "state hidden, 21 rows",
+                     "comment": "2 comments", "metadata": "author 'D. Officer'"}
+    assert audit(odt(["There were 12 incidents."]), "x.odt") == ("odt", [])
+    assert kinds(odt(["Figures."], tracked=2, hidden="a name"), "x.odt") == {
+        "tracked_change": "2 tracked changes not accepted", "hidden_text": "1 runs of text formatted as hidden"}

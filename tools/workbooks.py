@@ -159,3 +159,53 @@ def zip_bomb(unpacked: int = 1024 * 1024 * 1024) -> bytes:
             for _ in range(unpacked // len(chunk)):
                 part.write(chunk)
     return out.getvalue()
+
+
+_ODF = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0"')
+
+
+def _odf_package(kind: str, content: str, settings: str = "", creator: str = "") -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(zipfile.ZipInfo("mimetype"), f"application/vnd.oasis.opendocument.{kind}")  # stored first, as ODF asks
+        package.writestr("content.xml", f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODF}>{content}</office:document-content>')
+        if settings:
+            package.writestr("settings.xml", f'<?xml version="1.0"?><office:document-settings {_ODF}>{settings}</office:document-settings>')
+        if creator:
+            package.writestr("meta.xml", f'<?xml version="1.0"?><office:document-meta {_ODF}><office:meta>'
+                                         f"<meta:initial-creator>{escape(creator)}</meta:initial-creator></office:meta></office:document-meta>")
+    return out.getvalue()
+
+
+def ods(sheets: list[Sheet], *, annotations: int = 0, creator: str = "") -> bytes:
+    """An OpenDocument spreadsheet; a sheet's state "hidden" is kept in settings.xml, as LibreOffice does."""
+    tables = []
+    for sheet in sheets:
+        rows = []
+        for r, values in enumerate(sheet.rows, start=1):
+            hidden = ' table:visibility="collapse"' if r in sheet.hidden_rows else ""
+            cells = "".join(f"<table:table-cell><text:p>{escape(str(v))}</text:p></table:table-cell>" for v in values)
+            rows.append(f"<table:table-row{hidden}>{cells}</table:table-row>")
+        cols = "".join('<table:table-column table:visibility="collapse"/>' for _ in sheet.hidden_columns)
+        note = "".join("<table:table-row><table:table-cell><office:annotation><text:p>n</text:p></office:annotation>"
+                       "</table:table-cell></table:table-row>" for _ in range(annotations if sheet is sheets[0] else 0))
+        tables.append(f'<table:table table:name="{escape(sheet.name)}">{cols}{"".join(rows)}{note}</table:table>')
+    hidden = [s.name for s in sheets if s.state != "visible"]
+    settings = ('<office:settings><config:config-item-set config:name="ooo:view-settings"><config:config-item-map-named config:name="Tables">'
+                + "".join(f'<config:config-item-map-entry config:name="{escape(n)}"><config:config-item config:name="TableVisible" '
+                          'config:type="boolean">false</config:config-item></config:config-item-map-entry>' for n in hidden)
+                + "</config:config-item-map-named></config:config-item-set></office:settings>") if hidden else ""
+    return _odf_package("spreadsheet", f"<office:body><office:spreadsheet>{''.join(tables)}</office:spreadsheet></office:body>",
+                        settings, creator)
+
+
+def odt(paragraphs: list[str], *, tracked: int = 0, hidden: str = "", creator: str = "") -> bytes:
+    body = "".join(f"<text:p>{escape(p)}</text:p>" for p in paragraphs)
+    if tracked:
+        body = "<text:tracked-changes>" + "".join(f'<text:changed-region text:id="c{i}"><text:deletion/></text:changed-region>'
+                                                  for i in range(tracked)) + "</text:tracked-changes>" + body
+    if hidden:
+        body += f'<text:hidden-paragraph text:is-hidden="true">{escape(hidden)}</text:hidden-paragraph>'
+    return _odf_package("text", f"<office:body><office:text>{body}</office:text></office:body>", creator=creator)
