@@ -389,6 +389,33 @@ def withdraw(target: str, reason: str, undo: bool, db_path: str, data_dir: str |
 
 
 @cli.command()
+@click.argument("target", metavar="SHA256-OR-URL")
+@click.option("--reason", required=True, help="Why it may be served (recorded with who decided).")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
+def release(target: str, reason: str, db_path: str) -> None:
+    """Serve an attachment that the audit held back, recording who decided and why."""
+    import getpass
+
+    from pipelines.db import now, open_db
+    from pipelines.index import build_disclosures
+    from pipelines.lock import run_lock
+
+    _existing_db(db_path)
+    with run_lock(db_path):
+        db = open_db(db_path)
+        found = list(db.query("select distinct d.sha256, d.url from documents d left join document_urls u on u.document_id = d.id "
+                              "where d.status = 'held' and (d.sha256 = ? or d.url = ? or u.url = ?)", [target, target, target]))
+        if not found:
+            raise BadInput(f"no held attachment matches {target}")
+        for row in found:
+            db.table("releases").upsert({"sha256": row["sha256"], "url": row["url"], "reason": reason,
+                                         "released_by": getpass.getuser(), "released_at": now()}, pk="sha256")
+            db.execute("update documents set status = 'parsed' where sha256 = ? and status = 'held'", [row["sha256"]])
+        build_disclosures(db)
+    click.echo(f"released {len(found)} attachment(s): served from now on; the decision is recorded in releases")
+
+
+@cli.command()
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 @click.option("--limit", default=10, show_default=True, help="How many runs to show.")
@@ -396,14 +423,15 @@ def withdraw(target: str, reason: str, undo: bool, db_path: str, data_dir: str |
 @click.option("--quiet-days", default=30, show_default=True, help="Days with no new entry that make a source look broken.")
 def status(db_path: str, as_json: bool, limit: int, failed_runs: int, quiet_days: int) -> None:
     """The last runs and any source that looks broken (then the exit code is 1, so cron mails you)."""
-    from pipelines.status import last_runs, source_health
+    from pipelines.status import held_documents, last_runs, source_health
 
     _existing_db(db_path)
     runs = last_runs(db_path, limit)
     health = source_health(db_path, failed_runs=failed_runs, quiet_days=quiet_days)
     broken = [h for h in health if not h["ok"]]
+    held = held_documents(db_path)
     if as_json:
-        click.echo(json.dumps({"runs": runs, "sources": health, "ok": not broken}, indent=1))
+        click.echo(json.dumps({"runs": runs, "sources": health, "held": held, "ok": not broken and not held}, indent=1))
     else:
         if not runs:
             click.echo("no runs yet")
@@ -417,5 +445,9 @@ def status(db_path: str, as_json: bool, limit: int, failed_runs: int, quiet_days
                        f"(longest streak {h['longest_failing_streak']} checks, oldest last checked {h['failing_since']})"
                        if h["failing_urls"] else "")
             click.echo(f"source {h['source']}: " + ("ok" if h["ok"] else "BROKEN: " + "; ".join(h["problems"])) + failing)
-    if broken:
+        for d in held:
+            audit = json.loads(str(d["audit"] or "{}"))
+            said = "; ".join(f"{f['kind']} in {f['where']}: {f['detail']}" for f in audit.get("findings", [])) or audit.get("error", "")
+            click.echo(f"HELD {d['sha256']} {d['url']}: {said} (foilog release SHA256 --reason ..., or foilog withdraw)")
+    if broken or held:  # cron mails you until someone decides
         sys.exit(1)

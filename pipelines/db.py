@@ -74,7 +74,10 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     # One parse per file content and parser version: a file is never parsed twice.
     "parses": ({
         "sha256": str, "parser_version": str, "parsed_at": str, "result": str, "error": str,
+        "audit": str,  # an attachment's audit (parsers/audit.py) as JSON: verdict and findings
     }, "sha256", []),
+    # Attachments the audit held back that a person decided to serve, and why (foilog release).
+    "releases": ({"sha256": str, "url": str, "reason": str, "released_by": str, "released_at": str}, "sha256", []),
     # The captures a web archive's CDX index listed for an archive source: later runs ask only for newer ones.
     "archive_captures": ({
         "source": str, "original": str, "timestamp": str, "mimetype": str, "digest": str, "listed_at": str,

@@ -92,7 +92,7 @@ def _entries(db: sqlite_utils.Database) -> dict[str, _Entry]:
         from documents d
         join document_urls u on u.document_id = d.id
         left join parses p on p.sha256 = d.sha256
-        where d.status in ('parsed', 'fetched', 'failed') and d.sha256 is not null
+        where d.status in ('parsed', 'fetched', 'failed', 'held') and d.sha256 is not null
           -- a web archive's capture that a newer capture of the same URL replaced is history, not the response
           and (u.original_url is null or not exists (
                select 1 from document_urls n where n.original_url = u.original_url and n.captured_at > u.captured_at

@@ -8,7 +8,6 @@ import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import sqlite_utils
 
@@ -48,6 +47,7 @@ class Outcome:
     error: str | None = None  # why the document cannot be read: its recorded fate
     retry: str | None = None  # why it could not be parsed this time: not its fate, tried again
     counted: bool = False  # a retry that counts towards MAX_ATTEMPTS (a time limit), not an absent file
+    audit: str | None = None  # an attachment's audit as JSON: {"verdict", "findings"} (or its "error")
 
 
 def parse_pending(db: sqlite_utils.Database, store: FileStore, *, reparse: bool = False,
@@ -93,9 +93,12 @@ def save_outcome(db: sqlite_utils.Database, outcome: Outcome) -> Outcome:
             return outcome
         outcome = replace(outcome, retry=None, error=f"{outcome.retry} ({attempts} attempts)")
     db.table("parses").upsert({"sha256": outcome.sha256, "parser_version": PARSER_VERSION, "parsed_at": now(),
-                               "result": outcome.result, "error": outcome.error}, pk="sha256")
-    db.execute("update documents set status = ?, error = ? where sha256 = ?",
-               ["failed" if outcome.error else "parsed", outcome.error, outcome.sha256])
+                               "result": outcome.result, "error": outcome.error, "audit": outcome.audit}, pk="sha256")
+    flagged = bool(outcome.audit) and json.loads(outcome.audit or "{}").get("verdict") == "flagged"
+    released = flagged and db.execute("select 1 from releases where sha256 = ?", [outcome.sha256]).fetchone() is not None
+    status = "failed" if outcome.error else "held" if flagged and not released else "parsed"
+    db.execute("update documents set status = ?, error = ? where sha256 = ? and status != 'withdrawn'",
+               [status, outcome.error, outcome.sha256])
     retries.delete_where("sha256 = ?", [outcome.sha256])
     return outcome
 
@@ -121,8 +124,6 @@ def tune_gc() -> None:
 def parse_job(job: tuple[str, str, str]) -> Outcome:
     """Parse one stored file; never raises (a parser crash becomes the file's error)."""
     sha256, path, kind = job
-    if kind in NOT_LETTERS:  # an attachment such as a spreadsheet: kept and linked, not read as a letter
-        return Outcome(sha256) if Path(path).is_file() else Outcome(sha256, retry="file missing from the store")
     try:
         data = read_capped(path, MAX_FILE_BYTES)
     except FileNotFoundError:
@@ -131,7 +132,20 @@ def parse_job(job: tuple[str, str, str]) -> Outcome:
         return Outcome(sha256, error=str(exc))
     except OSError as exc:
         return Outcome(sha256, retry=f"could not read the stored file: {exc.strerror or exc}")
+    if kind in NOT_LETTERS:  # an attachment such as a spreadsheet: audited before it is served, not read as a letter
+        return Outcome(sha256, audit=audit_json(data))
     return parse_bytes(sha256, data)
+
+
+def audit_json(data: bytes) -> str:
+    """An attachment's audit; one that cannot be audited is held too, for a person to look at."""
+    from parsers.audit import audit
+
+    try:
+        _, findings = audit(data)
+    except ParseError as exc:
+        return json.dumps({"verdict": "flagged", "findings": [], "error": str(exc)})
+    return json.dumps({"verdict": "flagged" if findings else "clean", "findings": [f.to_json() for f in findings]})
 
 
 def parse_bytes(key: str, data: bytes, filename: str | None = None) -> Outcome:

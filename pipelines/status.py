@@ -81,3 +81,16 @@ def source_health(db_path: str | Path, *, failed_runs: int = 3, quiet_days: int 
         return health
     finally:
         conn.close()
+
+
+def held_documents(db_path: str | Path) -> list[dict[str, object]]:
+    """Attachments the audit held back, waiting for a person's decision (foilog release or withdraw)."""
+    conn = _connect(db_path)
+    try:
+        if not conn.execute("select 1 from sqlite_master where name = 'documents'").fetchone():
+            return []
+        return [dict(r) for r in conn.execute("""
+            select d.sha256, d.url, d.fetched_at, p.audit from documents d left join parses p on p.sha256 = d.sha256
+            where d.status = 'held' order by d.fetched_at""")]
+    finally:
+        conn.close()

@@ -89,3 +89,45 @@ def test_opendocument_files_are_audited_alike() -> None:
     assert audit(odt(["There were 12 incidents."]), "x.odt") == ("odt", [])
     assert kinds(odt(["Figures."], tracked=2, hidden="a name"), "x.odt") == {
         "tracked_change": "2 tracked changes not accepted", "hidden_text": "1 runs of text formatted as hidden"}
+
+
+def test_a_flagged_attachment_is_held_not_linked_and_released_by_a_person(tmp_path: Path) -> None:
+    import asyncio
+
+    from pipelines.web.serve import make_datasette
+    from tests.conftest import rows, write_sources
+    from tests.mock_site import mock_site
+
+    with mock_site(tmp_path / "site", drupal=2, platform=8) as site:
+        attachment = next(p for p in site.manifest.documents if p.endswith(".csv"))
+        book = xlsx(Workbook([Sheet("Summary", MONTHS), Sheet("Raw data", RAW, state="hidden")], author="A. Analyst"))
+        (site.root / attachment.lstrip("/")).write_bytes(book)  # what the force published, hidden sheet and all
+        db = tmp_path / "foilog.db"
+        done = foilog("run", "--sources", str(write_sources(tmp_path / "sources.yml", site.origin)), "--db", str(db))
+        assert done.returncode == 0, done.stderr
+    url = site.url(attachment)
+    held = rows(db, "select d.id, d.sha256, d.status, d.disclosure_id from documents d join document_urls u on u.document_id = d.id "
+                    "where u.url = ?", (url,))[0]
+    assert held["status"] == "held" and held["disclosure_id"]
+    others = rows(db, "select count(*) as n from documents where status = 'held'")[0]["n"]
+    assert others == 1  # the clean CSV attachments are not held
+
+    status = foilog("status", "--db", str(db))
+    assert status.returncode == 1 and f"HELD {held['sha256']}" in status.stdout and "hidden_sheet in sheet 'Raw data'" in status.stdout
+
+    served = make_datasette(db)
+    page = asyncio.run(served.client.get(f"/foilog/disclosures/{held['disclosure_id']}")).text
+    assert "Held for review" in page and "hidden sheet in sheet &#39;Raw data&#39;: state hidden, 1,231 rows" in page
+    assert f'href="{url}"' not in page and url not in page
+    table = asyncio.run(served.client.get(f"/foilog/documents/{held['id']}")).text
+    assert f'href="{url}"' not in table
+
+    done = foilog("release", held["sha256"], "--reason", "the hidden sheet holds only totals", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert rows(db, "select status from documents where id = ?", (held["id"],))[0]["status"] == "parsed"
+    decision = rows(db, "select reason, released_by from releases where sha256 = ?", (held["sha256"],))[0]
+    assert decision["reason"] == "the hidden sheet holds only totals" and decision["released_by"]
+    page = asyncio.run(make_datasette(db).client.get(f"/foilog/disclosures/{held['disclosure_id']}")).text
+    assert f'href="{url}"' in page and "Held for review" not in page
+    assert foilog("status", "--db", str(db)).returncode == 0
+    assert foilog("release", held["sha256"], "--reason", "again", "--db", str(db)).returncode == 2  # nothing held any more

@@ -95,6 +95,9 @@ def _feed_even_if_empty(render: Any) -> Any:
 def render_cell(row: Any, value: object, column: str, table: str | None, database: str, datasette: Any) -> Markup | None:
     if isinstance(value, str) and OPEN in value:
         return Markup(str(escape(value)).replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))
+    # A document's address is shown, never linked, in the tables: a held attachment's file must not be one click away.
+    if table in ("documents", "document_urls", "fetches") and column.endswith("url") and isinstance(value, str):
+        return Markup(str(escape(value)))
     # In a query's results, a response's reference links to its page when the query selected its id.
     if database == NAME and table is None and column == "reference" and value and "id" in row.keys() and isinstance(row["id"], int):
         href = datasette.urls.row(database, "disclosures", str(row["id"]))
@@ -157,8 +160,8 @@ async def _disclosure(db: Any, pk: str) -> dict[str, Any]:
         citation["questions"] = json.loads(citation["questions"] or "[]")
         citation["url"] = safe_url(citation["url"])
     documents = await rows("""
-        select id, kind, content_type, bytes, sha256, first_seen_at, fetched_at, status, error, removed_at
-        from documents where disclosure_id = ? order by id""")
+        select d.id, d.kind, d.content_type, d.bytes, d.sha256, d.first_seen_at, d.fetched_at, d.status, d.error, d.removed_at,
+               p.audit from documents d left join parses p on p.sha256 = d.sha256 where d.disclosure_id = ? order by d.id""")
     links = await rows("""
         select u.document_id, u.url, u.source, u.force, u.entry_url, u.last_seen_at, u.removed_at from document_urls u
         join documents d on d.id = u.document_id where d.disclosure_id = ? order by u.first_seen_at, u.url""")
@@ -166,7 +169,9 @@ async def _disclosure(db: Any, pk: str) -> dict[str, Any]:
         select v.document_id, v.sha256, v.fetched_at, v.replaced_at, v.diff from document_versions v
         join documents d on d.id = v.document_id where d.disclosure_id = ? order by v.replaced_at""")
     for document in documents:
-        document["urls"] = [{**u, "href": safe_url(u["url"])} for u in links if u["document_id"] == document["id"]]
+        held = document["status"] == "held"  # the audit flagged it: no link to its file until someone releases it
+        document["urls"] = [{**u, "href": None if held else safe_url(u["url"])} for u in links if u["document_id"] == document["id"]]
+        document["findings"] = json.loads(document.pop("audit") or "{}").get("findings", []) if held else []
         document["versions"] = [v for v in versions if v["document_id"] == document["id"]]
     disclosure = found[0]
     disclosure["href"] = safe_url(disclosure["url"])
