@@ -75,6 +75,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "parses": ({
         "sha256": str, "parser_version": str, "parsed_at": str, "result": str, "error": str,
         "audit": str,  # an attachment's audit (parsers/audit.py) as JSON: verdict and findings
+        "text": str,  # an attachment's visible text (parsers/attachments.py): hidden parts are never in it
     }, "sha256", []),
     # Attachments the audit held back that a person decided to serve, and why (foilog release).
     "releases": ({"sha256": str, "url": str, "reason": str, "released_by": str, "released_at": str}, "sha256", []),

@@ -86,7 +86,7 @@ def _letter_text(result: str | None) -> list[str]:
 
 def _entries(db: sqlite_utils.Database) -> dict[str, _Entry]:
     rows = db.query("""
-        select d.id, d.kind, d.first_seen_at, d.fetched_at, d.sha256, d.removed_at, p.result, u.captured_at,
+        select d.id, d.kind, d.first_seen_at, d.fetched_at, d.sha256, d.removed_at, p.result, p.text as attachment_text, u.captured_at,
                u.url, u.force, u.entry_url, u.title, u.listing_reference, u.published_date,
                (select max(v.replaced_at) from document_versions v where v.document_id = d.id) as revised_at
         from documents d
@@ -195,7 +195,10 @@ def build_rows(key: str, group: list[_Entry], updated_at: str, corrections: hand
                     "outcome": classify_answer(q["answer"]) if q["answer"] else None} for i, q in enumerate(questions)],
         citations=[{"code": f"s{c['section']}", "cited_as": c["code"], "questions": json.dumps(c.get("questions", []))}
                    for c in citations],
-        search=(title or "", "\n".join(q["text"] for q in questions), "\n".join(q["answer"] for q in questions if q["answer"])),
+        # An attachment's visible text is searched with the answers, after them.
+        search=(title or "", "\n".join(q["text"] for q in questions),
+                "\n".join([*(q["answer"] for q in questions if q["answer"]),
+                            *dict.fromkeys(d["attachment_text"] for e in group for d in e.documents.values() if d.get("attachment_text"))])),
         documents=[d for e in group for d in e.documents],
     )
 

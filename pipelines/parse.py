@@ -48,6 +48,7 @@ class Outcome:
     retry: str | None = None  # why it could not be parsed this time: not its fate, tried again
     counted: bool = False  # a retry that counts towards MAX_ATTEMPTS (a time limit), not an absent file
     audit: str | None = None  # an attachment's audit as JSON: {"verdict", "findings"} (or its "error")
+    text: str | None = None  # an attachment's visible text, for the search index
 
 
 def parse_pending(db: sqlite_utils.Database, store: FileStore, *, reparse: bool = False,
@@ -93,7 +94,8 @@ def save_outcome(db: sqlite_utils.Database, outcome: Outcome) -> Outcome:
             return outcome
         outcome = replace(outcome, retry=None, error=f"{outcome.retry} ({attempts} attempts)")
     db.table("parses").upsert({"sha256": outcome.sha256, "parser_version": PARSER_VERSION, "parsed_at": now(),
-                               "result": outcome.result, "error": outcome.error, "audit": outcome.audit}, pk="sha256")
+                               "result": outcome.result, "error": outcome.error, "audit": outcome.audit, "text": outcome.text},
+                              pk="sha256")
     flagged = bool(outcome.audit) and json.loads(outcome.audit or "{}").get("verdict") == "flagged"
     released = flagged and db.execute("select 1 from releases where sha256 = ?", [outcome.sha256]).fetchone() is not None
     status = "failed" if outcome.error else "held" if flagged and not released else "parsed"
@@ -133,7 +135,9 @@ def parse_job(job: tuple[str, str, str]) -> Outcome:
     except OSError as exc:
         return Outcome(sha256, retry=f"could not read the stored file: {exc.strerror or exc}")
     if kind in NOT_LETTERS:  # an attachment such as a spreadsheet: audited before it is served, not read as a letter
-        return Outcome(sha256, audit=audit_json(data))
+        from parsers.attachments import visible_text
+
+        return Outcome(sha256, audit=audit_json(data), text=visible_text(data))
     return parse_bytes(sha256, data)
 
 

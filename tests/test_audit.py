@@ -131,3 +131,34 @@ def test_a_flagged_attachment_is_held_not_linked_and_released_by_a_person(tmp_pa
     assert f'href="{url}"' in page and "Held for review" not in page
     assert foilog("status", "--db", str(db)).returncode == 0
     assert foilog("release", held["sha256"], "--reason", "again", "--db", str(db)).returncode == 2  # nothing held any more
+
+
+def test_search_finds_a_word_in_a_visible_cell_and_never_one_only_in_a_hidden_part(tmp_path: Path) -> None:
+    import asyncio
+
+    from parsers.attachments import visible_text
+    from pipelines.web.serve import make_datasette
+    from tests.conftest import rows, write_sources
+    from tests.mock_site import mock_site
+    from tools.workbooks import odt
+
+    visible = [["District", "Thefts"], ["Quorndale", 12], ["Hidden row", 1], ["Marshbury", 9]]
+    book = xlsx(Workbook([Sheet("Summary", visible, hidden_rows=(3,)), Sheet("Raw data", [["Victim"], ["Zanzibarine"]], state="hidden")]))
+    text = visible_text(book) or ""
+    assert "Quorndale | 12" in text and "Marshbury" in text and "Zanzibarine" not in text and "Hidden row" not in text
+    document = visible_text(docx(["Figures for Quorndale."], deleted="Zanzibarine", hidden="Zanzibarine")) or ""
+    assert "Quorndale" in document and "Zanzibarine" not in document
+    assert "Zanzibarine" not in (visible_text(odt(["Figures."], tracked=1, hidden="Zanzibarine")) or "")
+
+    with mock_site(tmp_path / "site", drupal=2, platform=8) as site:
+        attachment = next(p for p in site.manifest.documents if p.endswith(".csv"))
+        (site.root / attachment.lstrip("/")).write_bytes(book)
+        db = tmp_path / "foilog.db"
+        assert foilog("run", "--sources", str(write_sources(tmp_path / "sources.yml", site.origin)), "--db", str(db)).returncode == 0
+    served = make_datasette(db)
+
+    def found(word: str) -> int:
+        return int(asyncio.run(served.client.get(f"/foilog/disclosures.json?_search={word}&_size=0")).json()["filtered_table_rows_count"])
+
+    assert found("Quorndale") == 1 and found("Zanzibarine") == 0
+    assert rows(db, "select count(*) as n from parses where text like '%Zanzibarine%'")[0]["n"] == 0
