@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import zipfile
 
-from parsers.audit import _MAIN, _OFFICE, _REL, _TABLE, _TEXT, _W, _ods_hidden_tables, _open, _rels, _xml
+from parsers.audit import MAIN, OFFICE, REL, TABLE, TEXT, W, ods_hidden_tables, open_package, part_rels, part_xml
 
 MAX_CELLS = 200_000
 
@@ -20,7 +20,7 @@ def visible_text(data: bytes) -> str | None:
     """The visible text of an XLSX, DOCX, ODS, ODT or CSV file; None for anything else or what cannot be read."""
     try:
         if data[:4] == b"PK\x03\x04":
-            package = _open(data)
+            package = open_package(data)
             names = set(package.namelist())
             if "xl/workbook.xml" in names:
                 return _xlsx(package, names)
@@ -38,29 +38,29 @@ def visible_text(data: bytes) -> str | None:
 def _xlsx(package: zipfile.ZipFile, names: set[str]) -> str:
     shared: list[str] = []
     if "xl/sharedStrings.xml" in names:
-        shared = ["".join(t.text or "" for t in si.iter(f"{_MAIN}t")) for si in _xml(package, "xl/sharedStrings.xml").iter(f"{_MAIN}si")]
-    targets = _rels(package, names, "xl/workbook.xml")
+        shared = ["".join(t.text or "" for t in si.iter(f"{MAIN}t")) for si in part_xml(package, "xl/sharedStrings.xml").iter(f"{MAIN}si")]
+    targets = part_rels(package, names, "xl/workbook.xml")
     out, cells = [], 0
-    for sheet in _xml(package, "xl/workbook.xml").iter(f"{_MAIN}sheet"):
-        part = targets.get(sheet.get(f"{_REL}id", ""), "")
+    for sheet in part_xml(package, "xl/workbook.xml").iter(f"{MAIN}sheet"):
+        part = targets.get(sheet.get(f"{REL}id", ""), "")
         if sheet.get("state", "visible") != "visible" or part not in names:
             continue
-        root = _xml(package, part)
-        hidden_cols = {c for col in root.iter(f"{_MAIN}col") if col.get("hidden") in ("1", "true")
+        root = part_xml(package, part)
+        hidden_cols = {c for col in root.iter(f"{MAIN}col") if col.get("hidden") in ("1", "true")
                        for c in range(int(col.get("min", 0)), int(col.get("max", 0)) + 1)}
         out.append(f"Sheet: {sheet.get('name', '')}")
-        for row in root.iter(f"{_MAIN}row"):
+        for row in root.iter(f"{MAIN}row"):
             if row.get("hidden") in ("1", "true"):
                 continue
             values = []
-            for cell in row.iter(f"{_MAIN}c"):
+            for cell in row.iter(f"{MAIN}c"):
                 if _column_number(cell.get("r", "")) in hidden_cols:
                     continue
-                kind, value = cell.get("t"), cell.findtext(f"{_MAIN}v")
+                kind, value = cell.get("t"), cell.findtext(f"{MAIN}v")
                 if kind == "s" and value and value.isdigit() and int(value) < len(shared):
                     values.append(shared[int(value)])
                 elif kind == "inlineStr":
-                    values.append("".join(t.text or "" for t in cell.iter(f"{_MAIN}t")))
+                    values.append("".join(t.text or "" for t in cell.iter(f"{MAIN}t")))
                 elif value is not None:
                     values.append(value)
                 cells += 1
@@ -81,38 +81,38 @@ def _column_number(ref: str) -> int:
 
 def _docx(package: zipfile.ZipFile) -> str:
     out = []
-    for paragraph in _xml(package, "word/document.xml").iter(f"{_W}p"):
+    for paragraph in part_xml(package, "word/document.xml").iter(f"{W}p"):
         words = []
-        for run in paragraph.iter(f"{_W}r"):
-            props = run.find(f"{_W}rPr")
-            if props is not None and props.find(f"{_W}vanish") is not None:
+        for run in paragraph.iter(f"{W}r"):
+            props = run.find(f"{W}rPr")
+            if props is not None and props.find(f"{W}vanish") is not None:
                 continue
-            words += [t.text or "" for t in run.iter(f"{_W}t")]  # deleted text is w:delText, not w:t
+            words += [t.text or "" for t in run.iter(f"{W}t")]  # deleted text is w:delText, not w:t
         if "".join(words).strip():
             out.append("".join(words))
     return "\n".join(out)
 
 
 def _opendocument(package: zipfile.ZipFile, names: set[str]) -> str:
-    content = _xml(package, "content.xml")
-    hidden = _ods_hidden_tables(package, names)
+    content = part_xml(package, "content.xml")
+    hidden = ods_hidden_tables(package, names)
     out = []
-    tables = list(content.iter(f"{_TABLE}table"))
+    tables = list(content.iter(f"{TABLE}table"))
     for table in tables:
-        if table.get(f"{_TABLE}name") in hidden:
+        if table.get(f"{TABLE}name") in hidden:
             continue
-        out.append(f"Sheet: {table.get(f'{_TABLE}name', '')}")
-        for row in table.iter(f"{_TABLE}table-row"):
-            if row.get(f"{_TABLE}visibility") in ("collapse", "filter"):
+        out.append(f"Sheet: {table.get(f'{TABLE}name', '')}")
+        for row in table.iter(f"{TABLE}table-row"):
+            if row.get(f"{TABLE}visibility") in ("collapse", "filter"):
                 continue
-            values = [" ".join(p.text or "" for p in cell.iter(f"{_TEXT}p")) for cell in row.iter(f"{_TABLE}table-cell")]
+            values = [" ".join(p.text or "" for p in cell.iter(f"{TEXT}p")) for cell in row.iter(f"{TABLE}table-cell")]
             if any(v.strip() for v in values):
                 out.append(" | ".join(values))
     if not tables:
         # Deleted text, hidden paragraphs and comments hold paragraphs of their own: none is visible.
-        unseen = {id(p) for tag in (f"{_TEXT}tracked-changes", f"{_TEXT}hidden-paragraph", f"{_OFFICE}annotation")
-                  for holder in content.iter(tag) for p in holder.iter(f"{_TEXT}p")}
-        for p in content.iter(f"{_TEXT}p"):
-            if id(p) not in unseen and p.get(f"{_TEXT}display") != "none":
+        unseen = {id(p) for tag in (f"{TEXT}tracked-changes", f"{TEXT}hidden-paragraph", f"{OFFICE}annotation")
+                  for holder in content.iter(tag) for p in holder.iter(f"{TEXT}p")}
+        for p in content.iter(f"{TEXT}p"):
+            if id(p) not in unseen and p.get(f"{TEXT}display") != "none":
                 out.append("".join(p.itertext()))
     return "\n".join(line for line in out if line.strip())

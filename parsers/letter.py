@@ -302,14 +302,9 @@ def _by_repeated_questions(lines: list[str], questions: list[Question]) -> dict[
     answers: dict[str, str] = {}
     for k, (start, question) in enumerate(starts):
         end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
-        block = lines[start:end]
-        at = next((j for j, l in enumerate(block) if _ANSWER_WORD.match(l)), None)
-        if at is not None:
-            body = [_ANSWER_WORD.sub("", block[at], count=1)] + block[at + 1:]
-        else:  # no "Answer:": the answer starts once the question's words have been printed
-            body = _after_question(block, question.text)
-        if _join(body):
-            answers[question.number] = _join(body)
+        answer = _answer_text(lines[start:end], question.text)  # after "Answer:", or once the question's words are printed
+        if answer:
+            answers[question.number] = answer
     return answers
 
 

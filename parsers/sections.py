@@ -69,19 +69,14 @@ def split_letter(text: str) -> Sections:
     heading = RESPONSE_START.search(text, after)
     earlier = RESPONSE_START.search(text, 0, start.start()) if start else None
     if start and earlier and not heading:
-        # The request follows the response heading: the answers start at an "Answers" line or where the count starts again.
-        response_start = min(_answers_start(text, after), _end(text, after))
-        response_body = _line_end(text, response_start) if _ANSWERS_HEADING.match(text, response_start) else response_start
-        return _sections(text, start, after, response_start, response_body, True)
+        return _request_after_heading(text, start)
     if heading is None:
         heading = _ANSWERS_HEADING.search(text, after)
     if heading and start and not text[after:heading.start()].strip():
         # Nothing between the cue and the heading: the request is printed after the heading ("Your request: ...").
         again = REQUEST_START.search(text, heading.end())
         if again:
-            response_start = min(_answers_start(text, again.end()), _end(text, again.end()))
-            body = _line_end(text, response_start) if _ANSWERS_HEADING.match(text, response_start) else response_start
-            return _sections(text, again, again.end(), response_start, body, True)
+            return _request_after_heading(text, again)
     if heading:
         return _sections(text, start, after, heading.start(), heading.end(), True)
     marks = [m.start() for m in (_line_of(CORRECT_AS_OF, text, after), _line_of(LEAD, text, after)) if m]
@@ -91,6 +86,13 @@ def split_letter(text: str) -> Sections:
         end = _end(text, after)
         return Sections(text[after:end] if start else None, "", text[after:end], False)
     return _sections(text, start, after, min(marks), min(marks), False)
+
+
+def _request_after_heading(text: str, cue: re.Match[str]) -> Sections:
+    """A request printed after the response heading: the answers start at an "Answers" line or where the count starts again."""
+    response_start = min(_answers_start(text, cue.end()), _end(text, cue.end()))
+    body = _line_end(text, response_start) if _ANSWERS_HEADING.match(text, response_start) else response_start
+    return _sections(text, cue, cue.end(), response_start, body, True)
 
 
 def _sections(text: str, start: re.Match[str] | None, after: int, response_start: int, body: int, heading: bool) -> Sections:

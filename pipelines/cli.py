@@ -247,29 +247,27 @@ def extract(files: tuple[str, ...]) -> None:
     """Parse local files (PDF or saved detail page); print one JSON object per line."""
     from pipelines.parse import extract_files
 
-    failed = 0
-    for record in extract_files(files):
-        if "error" in record:
-            failed += 1
-            click.echo(f"error: {record['file']}: {record['error']}", err=True)
-        click.echo(json.dumps(record, ensure_ascii=False))
-    if failed == len(files):
-        sys.exit(2)
+    _print_records(extract_files(files), len(files))
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def audit(files: tuple[str, ...]) -> None:
-    """Look inside attachments (XLSX, DOCX, CSV) for content a reader cannot see; one JSON object per line."""
+    """Look inside attachments (XLSX, ODS, DOCX, ODT, CSV) for content a reader cannot see; one JSON object per line."""
     from pipelines.parse import audit_files
 
+    _print_records(audit_files(files), len(files))
+
+
+def _print_records(records, files: int) -> None:  # type: ignore[no-untyped-def]
+    """One JSON line per file, each error also on stderr; exit 2 only when no file could be read."""
     failed = 0
-    for record in audit_files(files):
+    for record in records:
         if "error" in record:
             failed += 1
             click.echo(f"error: {record['file']}: {record['error']}", err=True)
         click.echo(json.dumps(record, ensure_ascii=False))
-    if failed == len(files):
+    if failed == files:
         sys.exit(2)
 
 

@@ -124,7 +124,7 @@ def test_a_document_seen_live_and_in_the_archive_is_one_document_with_both_urls(
     assert len(both) == before  # every stored document has its live URL and its archive URL
 
 
-def test_an_archive_that_answers_nonsense_is_a_failed_listing_not_a_crash(tmp_path: Path) -> None:
+def test_an_archive_whose_index_is_missing_is_a_failed_listing_not_a_crash(tmp_path: Path) -> None:
     with serve_archive([]) as archive:
         archive.captures.append(Capture(FIRST, HOSTS["norfolk"] + "/about-us/our-data/disclosure-log/", "text/html", b"<html></html>"))
         sources = _sources(tmp_path / "sources.yml", archive.origin + "/nothing-here")
