@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import logging
 import zlib
 from collections import Counter
@@ -147,6 +148,10 @@ def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], ru
 
     fetcher = Fetcher(transport=transport, archive=DbArchive(db, store), on_fetch=record)
     fetcher.withdrawn = withdrawn_urls(db)
+    # Everything imported so far lives as long as the process: frozen, the collector no longer
+    # walks it, so a full collection takes about 1 ms instead of 30 ms, and cannot land between
+    # a host's turn and the request it paces (measured at the server, that is a request early).
+    gc.freeze()
     for source in sources:
         fetcher.allow(source.allowed_hosts, source.requests_per_second, source.transport)
     try:

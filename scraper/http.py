@@ -104,7 +104,7 @@ class Fetcher:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ):
-        self._routing = _Routing(transport or httpx.HTTPTransport())
+        self._routing = _Routing(transport or httpx.HTTPTransport(), self._wait_turn)
         self.client = httpx.Client(transport=self._routing, timeout=timeout, follow_redirects=False,
                                    headers={"User-Agent": USER_AGENT})
         self.timeout = timeout
@@ -228,9 +228,8 @@ class Fetcher:
         return float(min(base + random.uniform(0, base / 2), self.max_backoff))
 
     def _attempt(self, url: str, headers: dict[str, str]) -> _Response:
-        self._wait_turn(url)
         try:
-            with self.client.stream("GET", url, headers=headers) as response:
+            with self.client.stream("GET", url, headers=headers) as response:  # the transport waits for the host's turn
                 if response.status_code in RETRY_STATUSES:
                     raise _Retryable(f"HTTP {response.status_code}", _retry_after(response.headers.get("retry-after")))
                 declared = response.headers.get("content-length")
@@ -271,9 +270,11 @@ class Fetcher:
         interval = self._interval.get(host, self._interval.get(urlsplit(url).hostname or "", 1.0))
         now = self.clock()
         due = self._next_at.get(host, now)
-        self._next_at[host] = max(due, now) + interval
         if due > now:
             self.sleep(due - now)
+        # From when the sleep actually ended: a late wake (another thread holding the
+        # interpreter) must not bring the next request closer than the interval.
+        self._next_at[host] = max(due, self.clock()) + interval
 
     def _robots_allow(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -303,12 +304,15 @@ class Fetcher:
 class _Routing(httpx.BaseTransport):
     """The client's transport: the browser for the hosts of `transport: browser` sources, httpx for the rest."""
 
-    def __init__(self, plain: httpx.BaseTransport):
-        self.plain = plain
+    def __init__(self, plain: httpx.BaseTransport, pace: Callable[[str], None]):
+        self.plain, self.pace = plain, pace
         self.browser: BrowserTransport | None = None
         self.browser_hosts: set[str] = set()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        # The turn is taken here, as late as it can be: a pause of ours between taking it and
+        # sending (a garbage collection, say) would bring two requests closer at the server.
+        self.pace(str(request.url))
         host = request.url.netloc.decode("ascii").lower()
         if self.browser is not None and (host in self.browser_hosts or request.url.host in self.browser_hosts):
             return self.browser.handle_request(request)

@@ -109,25 +109,37 @@ def test_robots_txt_is_obeyed_and_the_user_agent_names_foilog() -> None:
     assert "foilog" in USER_AGENT and "github.com" in USER_AGENT
 
 
-def test_requests_to_a_host_are_spaced_by_its_rate_limit() -> None:
+def gaps_at_the_server(late_wake: int | None = None) -> list[float]:
+    """The gaps between six requests (robots.txt, five pages) to a host allowed 2 a second, each taking
+    100 ms, on a fake clock; with late_wake, the sleep before that request overshoots by 200 ms."""
     server = Server({f"/{i}": [httpx.Response(200, text="x")] for i in range(5)})
     clock = [100.0]
     sent_at: list[float] = []
 
     def sleep(seconds: float) -> None:
-        clock[0] += seconds
+        clock[0] += seconds + (0.2 if len(sent_at) == late_wake else 0.0)  # another thread, a busy machine
 
     def record(request: httpx.Request) -> httpx.Response:
         sent_at.append(clock[0])
-        clock[0] += 0.1  # each request takes 100 ms
+        clock[0] += 0.1
         return server(request)
 
     f = Fetcher(transport=httpx.MockTransport(record), sleep=sleep, clock=lambda: clock[0])
     f.allow(("log.test",), 2)
     for i in range(5):
         f.get(f"https://log.test/{i}")
-    gaps = [b - a for a, b in zip(sent_at, sent_at[1:])]
-    assert len(sent_at) == 6 and all(abs(g - 0.5) < 1e-9 for g in gaps), gaps  # robots.txt, then five pages
+    assert len(sent_at) == 6
+    return [b - a for a, b in zip(sent_at, sent_at[1:])]
+
+
+def test_requests_to_a_host_are_spaced_by_its_rate_limit() -> None:
+    gaps = gaps_at_the_server()
+    assert all(abs(g - 0.5) < 1e-9 for g in gaps), gaps
+
+
+def test_a_late_wake_does_not_bring_the_next_request_closer() -> None:
+    gaps = gaps_at_the_server(late_wake=2)
+    assert min(gaps) >= 0.5 - 1e-9 and max(gaps) > 0.6, gaps
 
 
 class Archive:
@@ -189,3 +201,4 @@ def test_the_allow_list_takes_host_or_host_and_port() -> None:
     assert host_allowed("https://log.test/a", {"log.test"})
     assert not host_allowed("https://evil.test/a", {"log.test"})
     assert not host_allowed("ftp://log.test/a", {"log.test"})
+
