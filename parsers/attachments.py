@@ -1,118 +1,180 @@
-"""The text a reader sees in an attachment: visible sheets as tables, Word and OpenDocument text.
+"""What a reader sees in an attachment: each visible sheet as a table, a document's paragraphs and tables.
 
 Hidden sheets, rows and columns, deleted text and text formatted as hidden are left out, so
 what the search index holds is what a reader of the file can see (parsers/audit.py reports
-the rest). Each sheet is a table: its first row is the header, then one line per row with
-cells joined by " | ". Cells are capped per file, so a huge sheet cannot bloat the index.
+the rest). As text, a workbook is each visible sheet's "Sheet: <name>" line, then its rows,
+cells joined by " | ", the header row first as in the file; a document is its paragraphs,
+and its tables row by row the same way. `preview` reads that text back into tables.
 """
 
 from __future__ import annotations
 
-import re
-import zipfile
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
 
-from parsers.audit import MAIN, OFFICE, REL, TABLE, TEXT, W, ods_hidden_tables, open_package, part_rels, part_xml
+from parsers import ParseError
+from parsers.package import MAX_PART, OFFICE, TABLE, TEXT, open_package, opendocument_kind, part_xml
+from parsers.workbook import MAX_CELLS, Sheet, ods_sheets, xls_sheets, xlsx_sheets
 
-MAX_CELLS = 200_000
+MAX_TEXT = 5_000_000  # characters of an attachment's text kept for the search index and the page
+SHEET = "Sheet: "
+CELL = " | "
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file that holds an XLS workbook (and old Word files)
+
+
+@dataclass
+class Attachment:
+    kind: str  # xlsx | xls | ods | csv | docx | odt
+    sheets: list[Sheet] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # a document's paragraphs and table rows, as a reader sees them
+    package: Any = None  # the open zip package (or XLS book) the audit goes on to look inside
+    data: bytes = b""
+
+    @property
+    def text(self) -> str:
+        """What a reader sees, up to MAX_TEXT characters (the audit reads every cell; the index needs no more)."""
+        if self.kind in ("xlsx", "xls", "ods", "csv"):
+            lines = [line for sheet in self.sheets if sheet.visible
+                     for line in (f"{SHEET}{sheet.name}", *(CELL.join(row) for row in sheet.table))]
+        else:
+            lines = self.lines
+        out, size = [], 0
+        for n, line in enumerate(lines):
+            size += len(line) + 1
+            if size > MAX_TEXT:
+                out.append(f"[{len(lines) - n:,} more lines of this file are not in the search index]")
+                break
+            out.append(line)
+        return "\n".join(out)
+
+
+def read(data: bytes, name: str = "") -> Attachment:
+    """The attachment's kind and what a reader sees in it; ParseError for a file that is none of the kinds, or broken."""
+    if data[:4] == b"PK\x03\x04":
+        package = open_package(data)
+        names = set(package.namelist())
+        if "xl/workbook.xml" in names:
+            return Attachment("xlsx", xlsx_sheets(data, package, names), package=package)
+        if "word/document.xml" in names:
+            return Attachment("docx", lines=_docx(data, package), package=package)
+        kind = opendocument_kind(package, names)
+        if kind == "ods":
+            return Attachment("ods", ods_sheets(package, names), package=package)
+        if kind == "odt":
+            return Attachment("odt", lines=_odt(package), package=package)
+        raise ParseError("a zip package that is neither a workbook nor a text document: not read")
+    if data[:8] == OLE:
+        sheets, book = xls_sheets(data)
+        return Attachment("xls", sheets, package=book, data=data)
+    if name.lower().endswith((".csv", ".txt")) or looks_like_text(data):
+        return Attachment("csv", [_csv(data)])
+    raise ParseError("not a file foilog reads as an attachment (XLSX, XLS, ODS, CSV, DOCX or ODT)")
 
 
 def visible_text(data: bytes) -> str | None:
-    """The visible text of an XLSX, DOCX, ODS, ODT or CSV file; None for anything else or what cannot be read."""
+    """The text a reader sees in the attachment; None for what cannot be read (the audit says why)."""
     try:
-        if data[:4] == b"PK\x03\x04":
-            package = open_package(data)
-            names = set(package.namelist())
-            if "xl/workbook.xml" in names:
-                return _xlsx(package, names)
-            if "word/document.xml" in names:
-                return _docx(package)
-            if "content.xml" in names:
-                return _opendocument(package, names)
-            return None
-        text = data[:8 * 1024 * 1024].decode("utf-8-sig", errors="replace")
-        return "\n".join(" | ".join(c.strip() for c in line.split(",")) for line in text.splitlines()[:MAX_CELLS // 4] if line.strip())
-    except Exception:  # noqa: BLE001 - unreadable text is no text; the audit has already said what the file is
+        return read(data).text
+    except ParseError:
         return None
 
 
-def _xlsx(package: zipfile.ZipFile, names: set[str]) -> str:
-    shared: list[str] = []
-    if "xl/sharedStrings.xml" in names:
-        shared = ["".join(t.text or "" for t in si.iter(f"{MAIN}t")) for si in part_xml(package, "xl/sharedStrings.xml").iter(f"{MAIN}si")]
-    targets = part_rels(package, names, "xl/workbook.xml")
-    out, cells = [], 0
-    for sheet in part_xml(package, "xl/workbook.xml").iter(f"{MAIN}sheet"):
-        part = targets.get(sheet.get(f"{REL}id", ""), "")
-        if sheet.get("state", "visible") != "visible" or part not in names:
+def preview(text: str | None, rows: int = 6) -> list[dict[str, Any]]:
+    """The first rows of each table in an attachment's text: [{"name": sheet name or None, "rows": [[cell, ...]]}]."""
+    tables: list[dict[str, Any]] = []
+    for line in (text or "").splitlines():
+        if line.startswith(SHEET):
+            tables.append({"name": line[len(SHEET):], "rows": [], "more": 0})
             continue
-        root = part_xml(package, part)
-        hidden_cols = {c for col in root.iter(f"{MAIN}col") if col.get("hidden") in ("1", "true")
-                       for c in range(int(col.get("min", 0)), int(col.get("max", 0)) + 1)}
-        out.append(f"Sheet: {sheet.get('name', '')}")
-        for row in root.iter(f"{MAIN}row"):
-            if row.get("hidden") in ("1", "true"):
-                continue
-            values = []
-            for cell in row.iter(f"{MAIN}c"):
-                if _column_number(cell.get("r", "")) in hidden_cols:
-                    continue
-                kind, value = cell.get("t"), cell.findtext(f"{MAIN}v")
-                if kind == "s" and value and value.isdigit() and int(value) < len(shared):
-                    values.append(shared[int(value)])
-                elif kind == "inlineStr":
-                    values.append("".join(t.text or "" for t in cell.iter(f"{MAIN}t")))
-                elif value is not None:
-                    values.append(value)
-                cells += 1
-            if any(v.strip() for v in values):
-                out.append(" | ".join(values))
-            if cells > MAX_CELLS:
-                return "\n".join(out)
-    return "\n".join(out)
+        if not tables:
+            tables.append({"name": None, "rows": [], "more": 0})
+        table = tables[-1]
+        if len(table["rows"]) < rows:
+            table["rows"].append(line.split(CELL))
+        else:
+            table["more"] += 1
+    return tables
 
 
-def _column_number(ref: str) -> int:
-    letters = re.match(r"[A-Z]+", ref)
-    n = 0
-    for ch in letters.group(0) if letters else "":
-        n = n * 26 + ord(ch) - 64
-    return n
+def _csv(data: bytes) -> Sheet:
+    text = data[:MAX_PART].decode("utf-8-sig", errors="replace")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    sheet = Sheet("the file")
+    for row in csv.reader(io.StringIO(text), dialect):
+        cells = [" ".join(c.split()) for c in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            sheet.rows += 1
+            sheet.cells += len(cells)
+            sheet.table.append(cells)
+        if sheet.cells > MAX_CELLS:
+            raise ParseError(f"refused: the file holds more than {MAX_CELLS:,} cells; hold it for a person to check")
+    return sheet
 
 
-def _docx(package: zipfile.ZipFile) -> str:
-    out = []
-    for paragraph in part_xml(package, "word/document.xml").iter(f"{W}p"):
-        words = []
-        for run in paragraph.iter(f"{W}r"):
-            props = run.find(f"{W}rPr")
-            if props is not None and props.find(f"{W}vanish") is not None:
-                continue
-            words += [t.text or "" for t in run.iter(f"{W}t")]  # deleted text is w:delText, not w:t
-        if "".join(words).strip():
-            out.append("".join(words))
-    return "\n".join(out)
+def _docx(data: bytes, package: Any) -> list[str]:
+    """Paragraphs and tables in the order they are printed, with python-docx; hidden runs and deleted text left out."""
+    import docx
+    from docx.table import Table
+    from docx.text.run import Run
+
+    for info in package.infolist():
+        if info.file_size > MAX_PART:  # python-docx reads every part whole
+            raise ParseError(f"not read: part {info.filename} holds {info.file_size:,} bytes, over the {MAX_PART:,} a part may have")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises KeyError, PackageNotFoundError, lxml errors
+        raise ParseError(f"a broken Word document ({type(exc).__name__}: {exc})") from None
+
+    def paragraph(p: Any) -> str:
+        # Runs inserted as tracked changes print too; deleted text is w:delText, which a run's text leaves out.
+        runs = p.xpath("./w:r | ./w:ins/w:r | ./w:hyperlink/w:r | ./w:smartTag/w:r")
+        return "".join(r.text for r in runs if not Run(r, None).font.hidden)  # type: ignore[arg-type]
+
+    lines = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells, seen = [], set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # a merged cell comes once for each column it spans
+                        continue
+                    seen.add(id(cell._tc))
+                    cells.append(" ".join(" ".join(paragraph(p._p) for p in cell.paragraphs).split()))
+                if any(cells):
+                    lines.append(CELL.join(cells))
+        else:
+            text = paragraph(block._p)
+            if text.strip():
+                lines.append(text)
+    return lines
 
 
-def _opendocument(package: zipfile.ZipFile, names: set[str]) -> str:
+def _odt(package: Any) -> list[str]:
     content = part_xml(package, "content.xml")
-    hidden = ods_hidden_tables(package, names)
-    out = []
-    tables = list(content.iter(f"{TABLE}table"))
-    for table in tables:
-        if table.get(f"{TABLE}name") in hidden:
-            continue
-        out.append(f"Sheet: {table.get(f'{TABLE}name', '')}")
-        for row in table.iter(f"{TABLE}table-row"):
-            if row.get(f"{TABLE}visibility") in ("collapse", "filter"):
-                continue
-            values = [" ".join(p.text or "" for p in cell.iter(f"{TEXT}p")) for cell in row.iter(f"{TABLE}table-cell")]
-            if any(v.strip() for v in values):
-                out.append(" | ".join(values))
-    if not tables:
-        # Deleted text, hidden paragraphs and comments hold paragraphs of their own: none is visible.
-        unseen = {id(p) for tag in (f"{TEXT}tracked-changes", f"{TEXT}hidden-paragraph", f"{OFFICE}annotation")
-                  for holder in content.iter(tag) for p in holder.iter(f"{TEXT}p")}
-        for p in content.iter(f"{TEXT}p"):
-            if id(p) not in unseen and p.get(f"{TEXT}display") != "none":
-                out.append("".join(p.itertext()))
-    return "\n".join(line for line in out if line.strip())
+    # Deleted text, hidden paragraphs and comments hold paragraphs of their own: none is visible.
+    unseen = {id(p) for tag in (f"{TEXT}tracked-changes", f"{TEXT}hidden-paragraph", f"{OFFICE}annotation")
+              for holder in content.iter(tag) for p in holder.iter(f"{TEXT}p")}
+    lines = []
+    for element in content.iter():
+        if element.tag == f"{TABLE}table-row":
+            cells = [" ".join(" ".join(p.itertext()) for p in c.iter(f"{TEXT}p")) for c in element.iter(f"{TABLE}table-cell")]
+            if any(c.strip() for c in cells):
+                lines.append(CELL.join(" ".join(c.split()) for c in cells))
+            unseen |= {id(p) for p in element.iter(f"{TEXT}p")}
+        elif element.tag == f"{TEXT}p" and id(element) not in unseen and element.get(f"{TEXT}display") != "none":
+            text = "".join(element.itertext())
+            if text.strip():
+                lines.append(text)
+    return lines
+
+
+def looks_like_text(data: bytes) -> bool:
+    sample = data[:4096]
+    return bool(sample) and b"\x00" not in sample and sum(32 <= b < 127 or b in b"\r\n\t" for b in sample) > 0.95 * len(sample)

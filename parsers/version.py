@@ -12,7 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 # What reads the bytes before our rules do; their releases change the text we get.
-READERS = ("pdfplumber", "pdfminer.six", "selectolax")
+READERS = ("pdfplumber", "pdfminer.six", "pypdfium2", "selectolax", "python-calamine", "xlrd", "olefile", "python-docx", "lxml")
 
 
 def source_version(folder: Path, readers: tuple[str, ...] = READERS) -> str:

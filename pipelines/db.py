@@ -117,10 +117,12 @@ FOREIGN_KEYS = {
 }
 UNIQUE_INDEXES = {"disclosures": [("key",)]}
 
-# Full-text search over what people search for: the title, the questions and the answers.
+# Full-text search over what people search for: the title, the questions, the answers, and
+# the visible text of attachments (ranked below the letter: metadata.yml's search query).
 # A standalone FTS5 table whose rowid is disclosures.id (metadata.yml names it).
-FTS = """CREATE VIRTUAL TABLE IF NOT EXISTS disclosures_fts
-USING fts5(title, questions, answers, tokenize = 'porter unicode61 remove_diacritics 2')"""
+FTS_COLUMNS = ("title", "questions", "answers", "attachments")
+FTS = f"""CREATE VIRTUAL TABLE IF NOT EXISTS disclosures_fts
+USING fts5({", ".join(FTS_COLUMNS)}, tokenize = 'porter unicode61 remove_diacritics 2')"""
 
 
 # Views people query often, kept as data like the tables.
@@ -166,6 +168,13 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
             table.create_index(index, if_not_exists=True)
         for index in UNIQUE_INDEXES.get(name, []):
             table.create_index(index, unique=True, if_not_exists=True)
+    if db.table("disclosures_fts").exists() and tuple(db.table("disclosures_fts").columns_dict) != FTS_COLUMNS:
+        # FTS5 cannot add a column: the older index is copied into a new one, so search goes on
+        # working, and the next index build (every run) fills the new column.
+        kept = db.execute("select rowid, title, questions, answers from disclosures_fts").fetchall()
+        db.execute("DROP TABLE disclosures_fts")
+        db.execute(FTS)
+        db.conn.executemany("insert into disclosures_fts (rowid, title, questions, answers, attachments) values (?, ?, ?, ?, '')", kept)
     db.execute(FTS)
     for name, sql in VIEWS.items():
         db.create_view(name, sql, replace=True)

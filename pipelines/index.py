@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from parsers.audit import redact
 from parsers.outcome import classify_answer
 from pipelines import corrections as hand
 from pipelines.db import COMBINED_FACETS, now
@@ -86,7 +87,7 @@ def _letter_text(result: str | None) -> list[str]:
 
 def _entries(db: sqlite_utils.Database) -> dict[str, _Entry]:
     rows = db.query("""
-        select d.id, d.kind, d.first_seen_at, d.fetched_at, d.sha256, d.removed_at, p.result, p.text as attachment_text, u.captured_at,
+        select d.id, d.kind, d.status, d.first_seen_at, d.fetched_at, d.sha256, d.removed_at, p.result, p.text as attachment_text, u.captured_at,
                u.url, u.force, u.entry_url, u.title, u.listing_reference, u.published_date,
                (select max(v.replaced_at) from document_versions v where v.document_id = d.id) as revised_at
         from documents d
@@ -135,7 +136,7 @@ class DisclosureRows:
     row: dict[str, object]  # the disclosures row, without its facet_key
     questions: list[dict[str, object]]
     citations: list[dict[str, object]]
-    search: tuple[str, str, str]  # the search index's title, questions and answers
+    search: tuple[str, str, str, str]  # the search index's title, questions, answers and attachments
     documents: list[int]  # the documents that belong to it
 
 
@@ -195,12 +196,16 @@ def build_rows(key: str, group: list[_Entry], updated_at: str, corrections: hand
                     "outcome": classify_answer(q["answer"]) if q["answer"] else None} for i, q in enumerate(questions)],
         citations=[{"code": f"s{c['section']}", "cited_as": c["code"], "questions": json.dumps(c.get("questions", []))}
                    for c in citations],
-        # An attachment's visible text is searched with the answers, after them.
-        search=(title or "", "\n".join(q["text"] for q in questions),
-                "\n".join([*(q["answer"] for q in questions if q["answer"]),
-                            *dict.fromkeys(d["attachment_text"] for e in group for d in e.documents.values() if d.get("attachment_text"))])),
+        search=(title or "", "\n".join(q["text"] for q in questions), "\n".join(q["answer"] for q in questions if q["answer"]),
+                "\n".join(dict.fromkeys(_searchable(d) for e in group for d in e.documents.values() if d.get("attachment_text")))),
         documents=[d for e in group for d in e.documents],
     )
+
+
+def _searchable(document: dict) -> str:
+    """An attachment's visible text as the search index holds it: a held file's without what looks like personal data."""
+    text = str(document["attachment_text"])
+    return redact(text) if document.get("status") == "held" else text
 
 
 def _review_reasons(letter: dict, reference: str | None) -> list[str]:
@@ -227,7 +232,7 @@ def _save_disclosure(db: sqlite_utils.Database, rows: DisclosureRows, disclosure
     _clear_children(db, disclosure_id)
     db.table("questions").insert_all({"disclosure_id": disclosure_id, **q} for q in rows.questions)
     db.table("disclosure_exemptions").insert_all({"disclosure_id": disclosure_id, **c} for c in rows.citations)
-    db.execute("insert into disclosures_fts (rowid, title, questions, answers) values (?, ?, ?, ?)",
+    db.execute("insert into disclosures_fts (rowid, title, questions, answers, attachments) values (?, ?, ?, ?, ?)",
                [disclosure_id, *rows.search])
     db.execute(f"update documents set disclosure_id = ? where id in ({','.join('?' * len(rows.documents))})",
                [disclosure_id, *rows.documents])

@@ -96,11 +96,14 @@ def save_outcome(db: sqlite_utils.Database, outcome: Outcome) -> Outcome:
     db.table("parses").upsert({"sha256": outcome.sha256, "parser_version": PARSER_VERSION, "parsed_at": now(),
                                "result": outcome.result, "error": outcome.error, "audit": outcome.audit, "text": outcome.text},
                               pk="sha256")
-    flagged = bool(outcome.audit) and json.loads(outcome.audit or "{}").get("verdict") == "flagged"
+    audit = json.loads(outcome.audit or "{}")
+    flagged = audit.get("verdict") == "flagged"
     released = flagged and db.execute("select 1 from releases where sha256 = ?", [outcome.sha256]).fetchone() is not None
     status = "failed" if outcome.error else "held" if flagged and not released else "parsed"
+    # An attachment that could not be audited is held, and says why (a zip bomb, a million cells).
+    error = outcome.error or (f"not audited: {audit['error']}" if audit.get("error") else None)
     db.execute("update documents set status = ?, error = ? where sha256 = ? and status != 'withdrawn'",
-               [status, outcome.error, outcome.sha256])
+               [status, error, outcome.sha256])
     retries.delete_where("sha256 = ?", [outcome.sha256])
     return outcome
 
@@ -135,21 +138,34 @@ def parse_job(job: tuple[str, str, str]) -> Outcome:
     except OSError as exc:
         return Outcome(sha256, retry=f"could not read the stored file: {exc.strerror or exc}")
     if kind in NOT_LETTERS:  # an attachment such as a spreadsheet: audited before it is served, not read as a letter
-        from parsers.attachments import visible_text
+        return examine_attachment(sha256, data)
+    outcome = parse_bytes(sha256, data)
+    if kind == "pdf":
+        # A letter is published to be read, author and contact details and all; what a reader
+        # of it cannot see is a file carried inside it.
+        from parsers.audit import embedded_files
 
-        return Outcome(sha256, audit=audit_json(data), text=visible_text(data))
-    return parse_bytes(sha256, data)
+        carried = embedded_files(data)
+        if carried:
+            outcome = replace(outcome, audit=json.dumps({"verdict": "flagged", "findings": [carried.to_json()]}))
+    return outcome
 
 
-def audit_json(data: bytes) -> str:
-    """An attachment's audit; one that cannot be audited is held too, for a person to look at."""
-    from parsers.audit import audit
+def examine_attachment(sha256: str, data: bytes) -> Outcome:
+    """An attachment's audit and visible text; one that cannot be audited is held, for a person to look at."""
+    from parsers.audit import examine
 
     try:
-        _, findings = audit(data)
+        _, findings, text = examine(data)
     except ParseError as exc:
-        return json.dumps({"verdict": "flagged", "findings": [], "error": str(exc)})
-    return json.dumps({"verdict": "flagged" if findings else "clean", "findings": [f.to_json() for f in findings]})
+        return Outcome(sha256, audit=json.dumps({"verdict": "flagged", "findings": [], "error": str(exc)}))
+    except MemoryError:
+        return Outcome(sha256, audit=json.dumps({"verdict": "flagged", "findings": [], "error": "needs more memory than a file may use"}))
+    except Exception as exc:  # noqa: BLE001 - a reader's bug on one file holds that file; the run goes on
+        log.exception("the audit crashed on %s", sha256[:12])
+        return Outcome(sha256, audit=json.dumps({"verdict": "flagged", "findings": [], "error": f"the audit failed ({type(exc).__name__}: {exc})"}))
+    return Outcome(sha256, audit=json.dumps({"verdict": "flagged" if findings else "clean", "findings": [f.to_json() for f in findings]}),
+                   text=text)
 
 
 def parse_bytes(key: str, data: bytes, filename: str | None = None) -> Outcome:

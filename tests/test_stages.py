@@ -48,7 +48,7 @@ def test_a_disclosure_is_built_from_its_best_letter_and_its_listings() -> None:
     assert rows.row["exemption_sections"] == '["s31", "s43"]' and rows.row["removed_at"] is None, "one copy is still listed"
     assert [(q["number"], q["outcome"]) for q in rows.questions] == [("1", "disclosed"), ("2", "refused")]
     assert [c["cited_as"] for c in rows.citations] == ["s43(2)", "s31(1)(a)"]
-    assert rows.search == ("Drones", "How many drones?\nWhat did they cost?", "Twelve.\nThat is exempt under section 43.")
+    assert rows.search == ("Drones", "How many drones?\nWhat did they cost?", "Twelve.\nThat is exempt under section 43.", "")
     assert sorted(rows.documents) == [1, 2, 3]
     listing_only = build_rows("url:x", [_Entry(url="x", reference="000111/23", first_seen_at="t", removed_at={9: "2024-01-02"},
                                                documents={9: {"id": 9, "kind": "zip", "letter": None}})], "now")

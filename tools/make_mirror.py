@@ -1,6 +1,6 @@
 """Generate a mirror of both forces' logs of any size, with the quirks of SITES.md.
 
-    python -m tools.make_mirror DIR --drupal 2500 --platform 2500
+    python -m tools.make_mirror DIR --drupal 2500 --platform 2500 [--workbooks]
 
 Used by the crawler tests (a few dozen entries) and the crawl benchmark (5,000 entries a
 force). Beside the site it writes `_manifest.json`: every document a complete crawl must
@@ -35,6 +35,8 @@ class Manifest:
     failures: dict[str, str] = field(default_factory=dict)  # path -> what the crawl must record
     redirects: dict[str, str] = field(default_factory=dict)
     entries: dict[str, int] = field(default_factory=dict)  # source -> entries listed
+    held: list[str] = field(default_factory=list)  # attachments with hidden content, which the audit must hold
+    planted: dict[str, str] = field(default_factory=dict)  # a word only in a visible cell, and one only in hidden parts
 
 
 def spec_for(force: str, n: int, day: dt.date, joint: bool = False) -> LetterSpec:
@@ -55,8 +57,27 @@ def pdf_for(spec: LetterSpec) -> bytes:
     return tiny_pdf(lines[:60])
 
 
-def build_mirror(root: Path, drupal: int = 20, platform: int = 30, quirks: bool = True) -> Manifest:
-    """Write a mirror with `drupal` and `platform` entries per force under root; return its manifest."""
+def spreadsheet(n: int, hidden: bool, manifest: Manifest) -> bytes:
+    """A crime-statistics workbook: counts by district and month, and with `hidden` the raw records behind them."""
+    from tools.workbooks import Sheet, Workbook, xlsx
+
+    visible_word, hidden_word = "Quorndale", "Zanzibarine"  # neither is in any letter
+    manifest.planted = {"visible": visible_word, "hidden": hidden_word}
+    counts = [["District", "Month", "Offences"], *[[d, m, (n * 7 + k) % 90 + 1] for k, (d, m) in enumerate(
+        (d, m) for d in (visible_word, "Marshbury", "Eastgate") for m in ("2021-04", "2021-05", "2021-06"))]]
+    if not hidden:
+        return xlsx(Workbook([Sheet("Offences", counts)]))
+    raw = [["Crime ref", "Victim name", "Date of birth", "Address"],
+           *[[f"CR/{n}/{k:04d}", f"{hidden_word} Person{k}", f"19{60 + k % 40}-0{1 + k % 9}-1{k % 10}", f"{k} High Street"] for k in range(40)]]
+    return xlsx(Workbook([Sheet("Offences", counts), Sheet("Raw data", raw, state="hidden")], pivot_records=raw, author="Analyst"))
+
+
+def build_mirror(root: Path, drupal: int = 20, platform: int = 30, quirks: bool = True, workbooks: bool = False) -> Manifest:
+    """Write a mirror with `drupal` and `platform` entries per force under root; return its manifest.
+
+    With `workbooks`, some platform responses attach spreadsheets: a clean table of counts,
+    or one whose hidden sheet and pivot cache hold the raw records (tools/workbooks.py).
+    """
     root.mkdir(parents=True, exist_ok=True)
     manifest = Manifest()
 
@@ -154,6 +175,13 @@ def build_mirror(root: Path, drupal: int = 20, platform: int = 30, quirks: bool 
                 write(csv, "year,count\n2023,12\n")
                 document(csv, source, spec, "text", url)
                 attachments.append((csv, "Data (CSV)"))
+            if workbooks and i % 10 in (6, 8):
+                book = f"/SysSiteAssets/foi-media/{slug}/disclosure-log/{spec.printed_reference.replace('/', '-')}-figures.xlsx"
+                write(book, spreadsheet(n, hidden=i % 10 == 8, manifest=manifest))
+                document(book, source, spec, "zip", url)
+                attachments.append((book, "Figures (XLSX)"))
+                if i % 10 == 8:
+                    manifest.held.append(book)
             write(url + "index.html", detail_html(None if as_pdf else spec, title=f"FOI {spec.printed_reference} {spec.title}",
                                                   published=when + dt.timedelta(days=2), attachments=attachments,
                                                   body_note="Please see the attached response." if as_pdf else None))
@@ -188,8 +216,9 @@ def main() -> None:
     parser.add_argument("root", type=Path)
     parser.add_argument("--drupal", type=int, default=2500, help="Drupal entries per force")
     parser.add_argument("--platform", type=int, default=2500, help="platform entries per force")
+    parser.add_argument("--workbooks", action="store_true", help="attach spreadsheets, some with hidden sheets and pivot caches")
     args = parser.parse_args()
-    manifest = build_mirror(args.root, args.drupal, args.platform)
+    manifest = build_mirror(args.root, args.drupal, args.platform, workbooks=args.workbooks)
     print(f"wrote {len(manifest.documents)} documents to {args.root}")
 
 

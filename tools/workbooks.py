@@ -124,24 +124,42 @@ def xlsx(book: Workbook) -> bytes:
     return out.getvalue()
 
 
-def docx(paragraphs: list[str], *, inserted: str = "", deleted: str = "", hidden: str = "", comments: int = 0, author: str = "") -> bytes:
+def docx(paragraphs: list[str], *, inserted: str = "", deleted: str = "", hidden: str = "", comments: int = 0, author: str = "",
+         table: list[list[str]] | None = None) -> bytes:
+    """A Word document: paragraphs, then an optional table, then whatever hidden content the arguments ask for."""
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     body = "".join(f"<w:p><w:r><w:t>{escape(p)}</w:t></w:r></w:p>" for p in paragraphs)
+    if table:
+        body += "<w:tbl>" + "".join("<w:tr>" + "".join(f"<w:tc><w:p><w:r><w:t>{escape(c)}</w:t></w:r></w:p></w:tc>" for c in row) + "</w:tr>"
+                                    for row in table) + "</w:tbl>"
     if inserted:
         body += f'<w:p><w:ins w:id="1" w:author="x"><w:r><w:t>{escape(inserted)}</w:t></w:r></w:ins></w:p>'
     if deleted:
         body += f'<w:p><w:del w:id="2" w:author="x"><w:r><w:delText>{escape(deleted)}</w:delText></w:r></w:del></w:p>'
     if hidden:
         body += f"<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>{escape(hidden)}</w:t></w:r></w:p>"
-    parts = {"word/document.xml": f'<?xml version="1.0" encoding="UTF-8"?><w:document {w}><w:body>{body}</w:body></w:document>',
-             "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'}
+    wml = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    overrides = [f'<Override PartName="/word/document.xml" ContentType="{wml}.document.main+xml"/>']
+    rels = []
+    parts = {"word/document.xml": f'<?xml version="1.0" encoding="UTF-8"?><w:document {w}><w:body>{body}</w:body></w:document>'}
     if comments:
         parts["word/comments.xml"] = (f'<?xml version="1.0"?><w:comments {w}>' + "".join(
             f'<w:comment w:id="{i}"><w:p><w:r><w:t>c{i}</w:t></w:r></w:p></w:comment>' for i in range(comments)) + "</w:comments>")
+        overrides.append(f'<Override PartName="/word/comments.xml" ContentType="{wml}.comments+xml"/>')
+        rels.append(f'<Relationship Id="rId1" Type="{_DOC}/comments" Target="comments.xml"/>')
+    package_rels = [f'<Relationship Id="rId1" Type="{_DOC}/officeDocument" Target="word/document.xml"/>']
     if author:
         parts["docProps/core.xml"] = ('<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
                                       f'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>{escape(author)}</dc:creator>'
                                       "</cp:coreProperties>")
+        overrides.append('<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>')
+        package_rels.append('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+                            'Target="docProps/core.xml"/>')
+    parts["word/_rels/document.xml.rels"] = f'<?xml version="1.0"?><Relationships xmlns="{_RELS}">{"".join(rels)}</Relationships>'
+    parts["_rels/.rels"] = f'<?xml version="1.0"?><Relationships xmlns="{_RELS}">{"".join(package_rels)}</Relationships>'
+    parts["[Content_Types].xml"] = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                                    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                                    '<Default Extension="xml" ContentType="application/xml"/>' + "".join(overrides) + "</Types>")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         for name, text in parts.items():

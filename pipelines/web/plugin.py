@@ -20,6 +20,7 @@ from datasette.utils.asgi import Response
 from datasette.views.base import DatasetteError
 from markupsafe import Markup, escape
 
+from parsers.attachments import preview
 from parsers.catalogue import CATALOGUE
 from pipelines.web import NAME
 
@@ -161,7 +162,7 @@ async def _disclosure(db: Any, pk: str) -> dict[str, Any]:
         citation["url"] = safe_url(citation["url"])
     documents = await rows("""
         select d.id, d.kind, d.content_type, d.bytes, d.sha256, d.first_seen_at, d.fetched_at, d.status, d.error, d.removed_at,
-               p.audit from documents d left join parses p on p.sha256 = d.sha256 where d.disclosure_id = ? order by d.id""")
+               p.audit, p.text from documents d left join parses p on p.sha256 = d.sha256 where d.disclosure_id = ? order by d.id""")
     links = await rows("""
         select u.document_id, u.url, u.source, u.force, u.entry_url, u.last_seen_at, u.removed_at from document_urls u
         join documents d on d.id = u.document_id where d.disclosure_id = ? order by u.first_seen_at, u.url""")
@@ -172,6 +173,8 @@ async def _disclosure(db: Any, pk: str) -> dict[str, Any]:
         held = document["status"] == "held"  # the audit flagged it: no link to its file until someone releases it
         document["urls"] = [{**u, "href": None if held else safe_url(u["url"])} for u in links if u["document_id"] == document["id"]]
         document["findings"] = json.loads(document.pop("audit") or "{}").get("findings", []) if held else []
+        # An attachment's first rows, sheet by sheet; a held file shows nothing of itself but what the audit found.
+        document["tables"] = [] if held else preview(document.pop("text"))
         document["versions"] = [v for v in versions if v["document_id"] == document["id"]]
     disclosure = found[0]
     disclosure["href"] = safe_url(disclosure["url"])
