@@ -118,7 +118,7 @@ def _calamine_values(data: bytes, sheets: list[Sheet]) -> None:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         for sheet in sheets:
-            if sheet.visible and sheet.name in workbook.sheet_names:
+            if sheet.visible and sheet.cells and sheet.name in workbook.sheet_names:  # a chart sheet has no cells
                 rows = workbook.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
                 sheet.table = _visible(rows, sheet)
     except ParseError:

@@ -110,7 +110,8 @@ def _entries(db: sqlite_utils.Database) -> dict[str, _Entry]:
         entry.first_seen_at = min(entry.first_seen_at, row["first_seen_at"])
         if row["force"]:
             entry.forces.add(row["force"])
-        letter = json.loads(row["result"]) if row["result"] else None
+        # A held letter (a file inside it, a redaction not applied) is not read until it is released.
+        letter = json.loads(row["result"]) if row["result"] and row["status"] != "held" else None
         entry.documents[row["id"]] = {**row, "letter": letter}
         entry.removed_at[row["id"]] = row["removed_at"]
         entry.revised_at = max(filter(None, [entry.revised_at, row["revised_at"]]), default=None)

@@ -141,13 +141,11 @@ def parse_job(job: tuple[str, str, str]) -> Outcome:
         return examine_attachment(sha256, data)
     outcome = parse_bytes(sha256, data)
     if kind == "pdf":
-        # A letter is published to be read, author and contact details and all; what a reader
-        # of it cannot see is a file carried inside it.
-        from parsers.audit import embedded_files
+        from parsers.audit import letter_findings
 
-        carried = embedded_files(data)
-        if carried:
-            outcome = replace(outcome, audit=json.dumps({"verdict": "flagged", "findings": [carried.to_json()]}))
+        findings = letter_findings(data)
+        if findings:  # held: neither its file nor its text is served until a person releases it
+            outcome = replace(outcome, audit=json.dumps({"verdict": "flagged", "findings": [f.to_json() for f in findings]}))
     return outcome
 
 

@@ -242,7 +242,7 @@ def test_preview_and_redaction() -> None:
         "Call [phone number withheld] or mail [e-mail address withheld]; NI [National Insurance number withheld]; 12 thefts"
 
 
-def test_a_letter_that_carries_a_file_inside_it_is_held_and_still_read(tmp_path: Path) -> None:
+def test_a_letter_that_carries_a_file_or_an_unapplied_redaction_is_held(tmp_path: Path) -> None:
     from pipelines.parse import parse_job
 
     path = tmp_path / "letter.pdf"
@@ -251,7 +251,9 @@ def test_a_letter_that_carries_a_file_inside_it_is_held_and_still_read(tmp_path:
     assert outcome.result and json.loads(outcome.result)["reference"] == "000123/24"
     assert json.loads(outcome.audit or "{}")["findings"] == [
         {"kind": "embedded_object", "where": "the document", "detail": "1 embedded files: raw.xlsx"}]
-    path.write_bytes(pdf("Freedom of Information Request Reference No: FOI 000123/24", author="F. Officer"))
+    path.write_bytes(pdf("Freedom of Information Request Reference No: FOI 000123/24", redact=True))
+    assert [f["kind"] for f in json.loads(parse_job(("z" * 64, str(path), "pdf")).audit or "{}")["findings"]] == ["hidden_text"]
+    path.write_bytes(pdf("Freedom of Information Request Reference No: FOI 000123/24 foi@example.org", author="F. Officer"))
     assert parse_job(("y" * 64, str(path), "pdf")).audit is None  # an author, or the force's own e-mail, holds no letter back
 
 
@@ -268,3 +270,26 @@ def test_an_older_search_index_gains_the_attachments_column_and_keeps_its_rows(t
     db = open_db(tmp_path / "old.db")
     assert list(db.table("disclosures_fts").columns_dict) == ["title", "questions", "answers", "attachments"]
     assert db.execute("select rowid from disclosures_fts where disclosures_fts match 'drones'").fetchall() == [(7,)]
+
+
+def test_a_published_letter_with_a_redaction_not_applied_is_held_and_its_text_not_searched(tmp_path: Path) -> None:
+    import asyncio
+
+    from pipelines.web.serve import make_datasette
+    from tests.conftest import rows, write_sources
+    from tests.mock_site import mock_site
+
+    with mock_site(tmp_path / "site", drupal=2, platform=2) as site:
+        letter = sorted(p for p, d in site.manifest.documents.items() if d["kind"] == "pdf")[0]
+        (site.root / letter.lstrip("/").replace("%20", " ")).write_bytes(
+            pdf("Freedom of Information Request Reference No: FOI 000777/19\nYou asked:\n1. Who attended?\n"
+                "Response to your Request\n1. Constable Quillerby attended.", redact=True))
+        db = tmp_path / "foilog.db"
+        done = foilog("run", "--sources", str(write_sources(tmp_path / "sources.yml", site.origin)), "--db", str(db))
+        assert done.returncode == 0, done.stderr
+    held = rows(db, "select d.status, d.disclosure_id from documents d join document_urls u on u.document_id = d.id where u.url = ?",
+                (site.url(letter),))[0]
+    assert held["status"] == "held"
+    assert rows(db, "select count(*) as n from disclosures_fts where disclosures_fts match 'Quillerby'")[0]["n"] == 0
+    page = asyncio.run(make_datasette(db).client.get(f"/foilog/disclosures/{held['disclosure_id']}")).text
+    assert "Held for review" in page and "redactions marked but not applied" in page and "Quillerby" not in page

@@ -49,22 +49,43 @@ def xls(sheets: list[Sheet]) -> bytes:
     return out.getvalue()
 
 
-def pdf(line: str, author: str = "", note: str = "", attach: bool = False) -> bytes:
-    """A one-page PDF: a line of text, optionally an author, a comment, an embedded file."""
+def pdf(line: str, author: str = "", note: str = "", attach: bool = False, redact: bool = False, page_file: bool = False) -> bytes:
+    """A one-page PDF: a line of text (or lines), optionally an author, a comment, a file embedded in the document
+    or attached to the page, and a redaction marked over the line but not applied."""
     import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+    from reportlab.pdfbase import pdfdoc
     from reportlab.pdfgen import canvas
+
+    class Redaction(pdfdoc.Annotation):  # reportlab has no redaction annotation, and PDFium cannot create one
+        defaults = [("Subtype", pdfdoc.PDFName("Redact"))]
+        required = permitted = ("Rect", "Contents", "Subtype")
+
+        def __init__(self, rect: tuple[int, int, int, int]) -> None:
+            self.Rect, self.Contents = rect, ""
+
+        def Dict(self) -> object:  # noqa: N802 - reportlab's name
+            return self.AnnotationDict(Rect=self.Rect, Contents=self.Contents)
 
     out = io.BytesIO()
     page = canvas.Canvas(out)
     page.setAuthor(author)
-    page.drawString(72, 720, line)
+    for n, text in enumerate(line.splitlines()):
+        page.drawString(72, 720 - 16 * n, text)
     if note:
         page.textAnnotation(note, Rect=(72, 600, 200, 650))
+    if redact:
+        page._addAnnotation(Redaction((70, 715, 300, 735)))
     page.save()
-    if not attach:
+    if not (attach or page_file):
         return out.getvalue()
     document = pdfium.PdfDocument(out.getvalue())
-    document.new_attachment("raw.xlsx").set_data(b"rows")
+    if attach:
+        document.new_attachment("raw.xlsx").set_data(b"rows")
+    if page_file:
+        first = document[0]  # held while its annotation is made: PDFium frees a page its handle has let go
+        raw.FPDFPage_CloseAnnot(raw.FPDFPage_CreateAnnot(first.raw, raw.FPDF_ANNOT_FILEATTACHMENT))
+        first.close()
     saved = io.BytesIO()
     document.save(saved)
     return saved.getvalue()
@@ -105,6 +126,8 @@ def cases() -> Iterator[Case]:
     yield case("comment.pdf", pdf("There were 12 incidents.", note="check this"), "comment")
     yield case("embedded.pdf", pdf("There were 12 incidents.", attach=True), "embedded_object")
     yield case("author.pdf", pdf("There were 12 incidents.", author="E. Writer"), "metadata")
+    yield case("redaction-not-applied.pdf", pdf("The victim was named here.", redact=True), "hidden_text")
+    yield case("file-on-a-page.pdf", pdf("There were 12 incidents.", page_file=True), "embedded_object")
     # Personal data a reader can see.
     contacts = [["Name", "Contact"], ["A", "someone@example.org"], ["B", "07700 900123"], ["C", "AB 12 34 56 C"]]
     yield case("contacts.xlsx", xlsx(Workbook([Sheet("Contacts", contacts)])), "personal_data")
@@ -112,10 +135,12 @@ def cases() -> Iterator[Case]:
     people = [["Full name", "Date of birth", "Offence"], ["Ann Example", "1980-02-01", "Theft"]]
     yield case("dates-of-birth.xlsx", xlsx(Workbook([Sheet("Log", people)])), "personal_data")
     yield case("dates-of-birth.ods", ods([Sheet("Log", people)]), "personal_data")
+    yield case("dates-of-birth-in-a-table.docx", docx(["The people involved:"], table=people), "personal_data")
     yield case("dob-in-text.docx", docx(["We spoke to Carol Instance, DOB 12/03/1985, at the scene."]), "personal_data")
     yield case("email-in-text.pdf", pdf("Write to someone@example.org."), "personal_data")
     # Clean files and decoys.
     yield case("counts-by-month.xlsx", xlsx(Workbook([summary])))
+    yield case("counts-with-a-filter.xlsx", xlsx(Workbook([summary], autofilter=True)))  # Excel's own hidden name
     yield case("counts-by-month.xls", xls([summary]))
     yield case("counts-by-month.ods", ods([summary]))
     yield case("counts-by-month.csv", b"month,crimes\nJanuary,120\nFebruary,98\n")

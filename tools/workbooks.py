@@ -36,6 +36,7 @@ class Workbook:
     embedded: bool = False
     external_link: bool = False
     hidden_name: str = ""  # a defined name marked hidden, pointing at this range
+    autofilter: bool = False  # the hidden name Excel itself keeps for a filter on the first sheet
     extras: dict[str, bytes] = field(default_factory=dict)
 
 
@@ -92,8 +93,10 @@ def xlsx(book: Workbook) -> bytes:
                          'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.pivotCacheDefinition+xml"/>')
         overrides.append('<Override PartName="/xl/pivotCache/pivotCacheRecords1.xml" '
                          'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.pivotCacheRecords+xml"/>')
-    names_xml = f'<definedNames><definedName name="_hidden" hidden="1">{escape(book.hidden_name)}</definedName></definedNames>' \
-        if book.hidden_name else ""
+    names = [f'<definedName name="_hidden" hidden="1">{escape(book.hidden_name)}</definedName>'] if book.hidden_name else []
+    if book.autofilter:
+        names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">{escape(book.sheets[0].name)}!$A$1:$B$4</definedName>')
+    names_xml = f"<definedNames>{''.join(names)}</definedNames>" if names else ""
     parts["xl/workbook.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?><workbook {_NS}><sheets>{"".join(sheets_xml)}</sheets>'
                                 f"{names_xml}{extra}</workbook>")
     parts["xl/_rels/workbook.xml.rels"] = f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELS}">{"".join(rels)}</Relationships>'

@@ -174,7 +174,8 @@ async def _disclosure(db: Any, pk: str) -> dict[str, Any]:
         document["urls"] = [{**u, "href": None if held else safe_url(u["url"])} for u in links if u["document_id"] == document["id"]]
         document["findings"] = json.loads(document.pop("audit") or "{}").get("findings", []) if held else []
         # An attachment's first rows, sheet by sheet; a held file shows nothing of itself but what the audit found.
-        document["tables"] = [] if held else preview(document.pop("text"))
+        text = document.pop("text")
+        document["tables"] = [] if held else preview(text)
         document["versions"] = [v for v in versions if v["document_id"] == document["id"]]
     disclosure = found[0]
     disclosure["href"] = safe_url(disclosure["url"])
