@@ -154,7 +154,7 @@ def examine_attachment(sha256: str, data: bytes) -> Outcome:
     from parsers.audit import examine
 
     try:
-        _, findings, text = examine(data)
+        kind, findings, text = examine(data)
     except ParseError as exc:
         return Outcome(sha256, audit=json.dumps({"verdict": "flagged", "findings": [], "error": str(exc)}))
     except MemoryError:
@@ -162,8 +162,8 @@ def examine_attachment(sha256: str, data: bytes) -> Outcome:
     except Exception as exc:  # noqa: BLE001 - a reader's bug on one file holds that file; the run goes on
         log.exception("the audit crashed on %s", sha256[:12])
         return Outcome(sha256, audit=json.dumps({"verdict": "flagged", "findings": [], "error": f"the audit failed ({type(exc).__name__}: {exc})"}))
-    return Outcome(sha256, audit=json.dumps({"verdict": "flagged" if findings else "clean", "findings": [f.to_json() for f in findings]}),
-                   text=text)
+    return Outcome(sha256, audit=json.dumps({"kind": kind, "verdict": "flagged" if findings else "clean",
+                                             "findings": [f.to_json() for f in findings]}), text=text)
 
 
 def parse_bytes(key: str, data: bytes, filename: str | None = None) -> Outcome:

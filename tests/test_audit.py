@@ -168,7 +168,7 @@ def test_search_finds_a_word_in_a_visible_cell_and_never_one_only_in_a_hidden_pa
 
     clean = rows(db, "select disclosure_id from documents where url like '%.xlsx' and status = 'parsed'")[0]["disclosure_id"]
     page = asyncio.run(served.client.get(f"/foilog/disclosures/{clean}")).text
-    assert "Sheet <strong>Offences</strong>: the first 6 of 10 rows" in page
+    assert "Sheet <strong>Offences</strong>: the first 6 of 10 rows" in page and "XLSX, " in page
     assert "<th>District</th><th>Month</th><th>Offences</th>" in page and f"<td>{visible}</td>" in page
     assert re.search(r'<a class="document-link" href="[^"]+-figures\.xlsx"', page)
 
