@@ -151,6 +151,8 @@ def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], ru
     # Everything imported so far lives as long as the process: frozen, the collector no longer
     # walks it, so a full collection takes about 1 ms instead of 30 ms, and cannot land between
     # a host's turn and the request it paces (measured at the server, that is a request early).
+    # Thawed after the crawl: a frozen object is never finalised, and the database connection
+    # must close at exit to fold its write-ahead log into the file.
     gc.freeze()
     for source in sources:
         fetcher.allow(source.allowed_hosts, source.requests_per_second, source.transport)
@@ -173,6 +175,7 @@ def crawl(db: sqlite_utils.Database, store: FileStore, sources: list[Source], ru
                     log.warning("%s: %s", source.name, problem)
     finally:
         fetcher.close()
+        gc.unfreeze()
     return counts
 
 
