@@ -29,6 +29,9 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?:\+44\s?7\d{3}|0(?:7\d{3}|[12]\d{2,3}))[\s-]?\d{3}[\s-]?\d{3,4}(?![\d-])")
 _NINO = re.compile(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b")
 _NOT_NINO = ("BG", "GB", "KN", "NK", "NT", "TN", "ZZ")  # prefixes never issued
+# Mailboxes of a team, not of a person: a force's FOI unit prints its own in every response.
+_ROLE_MAILBOXES = re.compile(r"(?i)(foi|freedom\W?of\W?information|information\W?(management|rights|governance|compliance)|"
+                             r"data\W?protection|dpo|enquiries|enquiry|info|contact|press|media|complaints|records)\b")
 PERSONAL = (("e-mail addresses", "e-mail address", _EMAIL), ("phone numbers", "phone number", _PHONE),
             ("National Insurance numbers", "National Insurance number", _NINO))
 # A date of birth is personal data only beside a name: by the columns' headings, or printed with a name.
@@ -126,7 +129,9 @@ def _edges(pattern: re.Pattern[str], text: str) -> int:
         before = text[match.start() - 1] if match.start() else " "
         if pattern is _NINO and match.group()[:2] in _NOT_NINO:
             continue
-        if pattern is _EMAIL or not (before.isalnum() or before in "-_"):
+        if pattern is _EMAIL:
+            count += not _ROLE_MAILBOXES.match(match.group())
+        elif not (before.isalnum() or before in "-_"):
             count += 1
     return count
 

@@ -97,7 +97,7 @@ def save_outcome(db: sqlite_utils.Database, outcome: Outcome) -> Outcome:
                                "result": outcome.result, "error": outcome.error, "audit": outcome.audit, "text": outcome.text},
                               pk="sha256")
     audit = json.loads(outcome.audit or "{}")
-    flagged = audit.get("verdict") == "flagged"
+    flagged = holds(audit)
     released = flagged and db.execute("select 1 from releases where sha256 = ?", [outcome.sha256]).fetchone() is not None
     status = "failed" if outcome.error else "held" if flagged and not released else "parsed"
     # An attachment that could not be audited is held, and says why (a zip bomb, a million cells).
@@ -106,6 +106,16 @@ def save_outcome(db: sqlite_utils.Database, outcome: Outcome) -> Outcome:
                [status, error, outcome.sha256])
     retries.delete_where("sha256 = ?", [outcome.sha256])
     return outcome
+
+
+# Findings that are shown but hold nothing back: nearly every Office file names who made it, and
+# holding them all would hold every attachment. Everything else a reader cannot see is held.
+NOTED_ONLY = frozenset({"metadata"})
+
+
+def holds(audit: dict) -> bool:
+    """Whether an attachment's audit holds it back: it could not be audited, or found more than names in its properties."""
+    return bool(audit.get("error")) or any(f["kind"] not in NOTED_ONLY for f in audit.get("findings", []))
 
 
 def parse_files(pending: list[tuple[str, str]], store: FileStore, workers: int | None = None,

@@ -171,6 +171,7 @@ def test_search_finds_a_word_in_a_visible_cell_and_never_one_only_in_a_hidden_pa
     assert "Sheet <strong>Offences</strong>: the first 6 of 10 rows" in page and "XLSX, " in page
     assert "<th>District</th><th>Month</th><th>Offences</th>" in page and f"<td>{visible}</td>" in page
     assert re.search(r'<a class="document-link" href="[^"]+-figures\.xlsx"', page)
+    assert "The audit noted: metadata in document properties: author &#39;Analyst&#39;." in page  # noted, not held
 
 
 def test_a_word_in_the_letter_ranks_above_the_same_word_in_an_attachment(tmp_path: Path) -> None:

@@ -150,6 +150,7 @@ def cases() -> Iterator[Case]:
     yield case("born-in-a-sentence.docx", docx(["The force was born of a merger on 1 April 1974."]))
     yield case("figures.docx", docx(["There were 12 incidents."], table=[["Year", "Stops"], ["2022", "310"]]))
     yield case("figures.odt", odt(["There were 12 incidents."]))
+    yield case("the-foi-unit-mailbox.docx", docx(["Write to freedomofinformation@example.police.uk or foi@example.police.uk."]))
     yield case("reference-numbers.csv", b"reference,year,count\n000123/21,2021,12\n004567/22,2022,7\n")
     yield case("letter.pdf", pdf("There were 12 incidents."))  # reportlab's author "anonymous" names no one
 

@@ -173,7 +173,7 @@ async def _disclosure(db: Any, pk: str) -> dict[str, Any]:
         held = document["status"] == "held"  # the audit flagged it: no link to its file until someone releases it
         document["urls"] = [{**u, "href": None if held else safe_url(u["url"])} for u in links if u["document_id"] == document["id"]]
         audit = json.loads(document.pop("audit") or "{}")
-        document["findings"] = audit.get("findings", []) if held else []
+        document["findings"] = audit.get("findings", [])  # a served file's are what the audit noted (its authors)
         document["kind"] = audit.get("kind") or document["kind"]  # xlsx, not the zip it is packed in
         # An attachment's first rows, sheet by sheet; a held file shows nothing of itself but what the audit found.
         text = document.pop("text")
