@@ -18,13 +18,15 @@ DISCLOSURE_COLUMNS: dict[str, type] = {
     "forces": str,  # JSON array, Norfolk first: an array facet counts a joint letter for each force
     "needs_review": int, "review_reasons": str,  # 1 when the reading did not add up; what did not, as a JSON array
     "corrected": int, "correction_note": str,  # 1 when a correction by hand was applied (corrections.yml)
+    # Working days from receipt to the letter, and 1 when more than section 10's 20 (pipelines/working_days.py)
+    "response_working_days": int, "late": int,
     "facet_key": int,  # its row of facet_combinations
 }
 # The disclosures table's default facets, in the order pages show them, and their kinds: the
 # one list of them. `foilog serve` adds them to metadata.yml's table settings, facet_combinations
 # holds each combination of their values, and pipelines/web/facets.py counts them together.
 COMBINED_FACETS = {"force": "column", "outcome": "column", "exemption_sections": "array", "year": "column",
-                   "needs_review": "column"}
+                   "needs_review": "column", "late": "column", "response_working_days": "column"}
 
 # table -> (columns, primary key, indexes). Columns are only ever added, never changed,
 # so an older database gains new columns on the next run.

@@ -13,6 +13,7 @@ from parsers.audit import redact
 from parsers.outcome import classify_answer
 from pipelines import corrections as hand
 from pipelines.db import COMBINED_FACETS, now
+from pipelines.working_days import is_late, working_days
 
 KIND_PREFERENCE = {"pdf": 0, "html": 1}
 
@@ -184,6 +185,8 @@ def build_rows(key: str, group: list[_Entry], updated_at: str, corrections: hand
         "review_reasons": json.dumps(reasons),
         "corrected": int(bool(fix)),
         "correction_note": (fix or {}).get("note") or None,
+        "response_working_days": (days := working_days(letter.get("received_date"), letter_date)),
+        "late": is_late(days),
         "document_id": letter.get("document_id"),
         "first_seen_at": group[0].first_seen_at,
         # Still searchable when it leaves the log, with the date it left (every document gone).
