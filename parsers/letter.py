@@ -16,7 +16,7 @@ from parsers.exemptions import extract_exemptions
 from parsers.items import Run, inline_items, longest, marker, runs, split_items
 from parsers.outcome import COST_LIMIT, answer_kind, classify_outcome
 from parsers.records import Citation, Letter, Question
-from parsers.references import extract_reference
+from parsers.references import cited_references, extract_reference
 from parsers.sections import CORRECT_AS_OF, LEAD, split_letter
 
 FORCES = ("Norfolk", "Suffolk")
@@ -70,6 +70,7 @@ def parse_letter(lines: list[str], *, ocr: bool = False) -> Letter:
         outcome=outcome,
         ocr=ocr,
         warnings=tuple(warnings),
+        cited_references=cited_references(text, reference),
     )
 
 

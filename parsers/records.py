@@ -57,6 +57,7 @@ class Letter:
     outcome: str | None
     ocr: bool = False
     warnings: tuple[str, ...] = field(default=())
+    cited_references: tuple[str, ...] = field(default=())  # earlier requests the letter refers to
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -70,4 +71,5 @@ class Letter:
             "outcome": self.outcome,
             "ocr": self.ocr,
             "warnings": list(self.warnings),
+            "cited_references": list(self.cited_references),
         }

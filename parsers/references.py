@@ -43,6 +43,17 @@ def extract_reference(text: str) -> str | None:
     return normalise(match) if match else None
 
 
+def cited_references(text: str, own: str | None) -> tuple[str, ...]:
+    """Other requests' references the letter prints ("previously released under FOI 003610-18"), in order, once each.
+
+    >>> cited_references("Reference No: FOI 000122/23. As released under FOI 003610-18 (FOI 3610/18).", "000122/23")
+    ('003610/18',)
+    """
+    found = dict.fromkeys(normalise(m) for m in _REFERENCE.finditer(text))
+    found.pop(own or "", None)
+    return tuple(found)
+
+
 def reference_from_name(name: str) -> str | None:
     """A reference printed in a file name or link text: "003610-18_-_cctv.pdf" -> "003610/18"."""
     match = _REFERENCE.search(name) or _FILE_REFERENCE.search(name)

@@ -20,6 +20,7 @@ DISCLOSURE_COLUMNS: dict[str, type] = {
     "corrected": int, "correction_note": str,  # 1 when a correction by hand was applied (corrections.yml)
     # Working days from receipt to the letter, and 1 when more than section 10's 20 (pipelines/working_days.py)
     "response_working_days": int, "late": int,
+    "cited_references": str,  # JSON array of the earlier requests' references the letter prints
     "facet_key": int,  # its row of facet_combinations
 }
 # The disclosures table's default facets, in the order pages show them, and their kinds: the
@@ -108,6 +109,10 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "disclosure_id": int, "code": str, "cited_as": str,
         "questions": str,  # JSON list of the question numbers it was cited for; [] when for the whole request
     }, ("disclosure_id", "cited_as"), [("code",)]),
+    # "Asked before": an earlier response and a later one that the later letter cites by reference
+    # (kind cited) or whose questions read alike (kind similar, with its score).
+    "disclosure_links": ({"earlier_id": int, "later_id": int, "kind": str, "score": float, "detail": str},
+                         ("earlier_id", "later_id", "kind"), [("later_id",)]),
     "withdrawals": ({
         "id": int, "reference": str, "url": str, "reason": str, "withdrawn_at": str,
     }, "id", []),

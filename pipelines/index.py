@@ -59,10 +59,21 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
             if key not in groups:
                 _delete_disclosure(db, stale_id)
         db.execute("delete from facet_combinations where key not in (select facet_key from disclosures where facet_key is not null)")
+        link_citations(db)
     # Statistics let SQLite see that the narrow (id, facet_key) index answers a search's count
     # and facets without reading the wide rows (0.6 s at 200,000 responses).
     db.execute("ANALYZE disclosures")
     return len(groups)
+
+
+def link_citations(db: sqlite_utils.Database) -> None:
+    """Link each response to the earlier ones its letter cites by reference, on either force's log."""
+    db.execute("delete from disclosure_links where kind = 'cited'")
+    db.execute("""
+        insert or ignore into disclosure_links (earlier_id, later_id, kind, detail)
+        select e.id, d.id, 'cited', 'the letter cites FOI ' || c.value
+        from disclosures d, json_each(d.cited_references) c join disclosures e on e.reference = c.value
+        where e.id != d.id""")
 
 
 def record_revision_diffs(db: sqlite_utils.Database) -> None:
@@ -187,6 +198,7 @@ def build_rows(key: str, group: list[_Entry], updated_at: str, corrections: hand
         "correction_note": (fix or {}).get("note") or None,
         "response_working_days": (days := working_days(letter.get("received_date"), letter_date)),
         "late": is_late(days),
+        "cited_references": json.dumps(letter.get("cited_references") or []),
         "document_id": letter.get("document_id"),
         "first_seen_at": group[0].first_seen_at,
         # Still searchable when it leaves the log, with the date it left (every document gone).
@@ -251,4 +263,5 @@ def _clear_children(db: sqlite_utils.Database, disclosure_id: int) -> None:
 def _delete_disclosure(db: sqlite_utils.Database, disclosure_id: int) -> None:
     _clear_children(db, disclosure_id)
     db.execute("update documents set disclosure_id = null where disclosure_id = ?", [disclosure_id])
+    db.execute("delete from disclosure_links where earlier_id = ? or later_id = ?", [disclosure_id, disclosure_id])
     db.execute("delete from disclosures where id = ?", [disclosure_id])

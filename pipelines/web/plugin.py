@@ -179,7 +179,14 @@ async def _disclosure(db: Any, pk: str) -> dict[str, Any]:
         text = document.pop("text")
         document["tables"] = [] if held else preview(text)
         document["versions"] = [v for v in versions if v["document_id"] == document["id"]]
+    related = """select l.kind, l.detail, l.score, o.id, o.reference, o.title, o.force, o.outcome,
+                     coalesce(o.letter_date, o.published_date) as date
+                 from disclosure_links l join disclosures o on o.id = l.{other}
+                 where l.{this} = ? order by date, o.id"""
+    earlier = await rows(related.format(other="earlier_id", this="later_id"))
+    later = await rows(related.format(other="later_id", this="earlier_id"))
     disclosure = found[0]
     disclosure["href"] = safe_url(disclosure["url"])
     disclosure["reasons"] = json.loads(disclosure.get("review_reasons") or "[]")
-    return {"disclosure": disclosure, "questions": questions, "citations": citations, "documents": documents}
+    return {"disclosure": disclosure, "questions": questions, "citations": citations, "documents": documents,
+            "asked_before": earlier, "asked_later": later}

@@ -1,0 +1,49 @@
+"""Asked before: responses linked to the earlier ones their letters cite, shown both ways on their pages."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+from parsers.letter import parse_letter
+from pipelines.db import open_db
+from pipelines.index import build_disclosures
+from pipelines.web.serve import make_datasette
+from tests.conftest import rows
+
+
+def test_a_letter_names_the_earlier_requests_it_cites_but_not_itself() -> None:
+    text = ("Freedom of Information Request Reference No: FOI 000122/23\n\n"
+            "I write in connection with your request for information received on the 20th December 2022.\n"
+            "You asked:\n1. How many cyber attacks were recorded?\n\nResponse to your Request\n"
+            "1. This information was previously released under FOI 001876-22 and is available via the "
+            "Suffolk Constabulary Disclosure Log; see also our response FOI 003125/20.\n")
+    letter = parse_letter(text.splitlines())
+    assert letter.reference == "000122/23" and letter.cited_references == ("001876/22", "003125/20")
+    assert letter.to_json()["cited_references"] == ["001876/22", "003125/20"]
+
+
+def test_a_cited_response_is_linked_both_ways_and_shown_on_both_pages(built: Path, tmp_path: Path) -> None:
+    db_path = tmp_path / "foilog.db"
+    shutil.copy(built / "foilog.db", db_path)
+    later = rows(db_path, "select d.id, d.document_id from disclosures d where reference = '000122/23'")[0]
+    earlier = rows(db_path, "select id from disclosures where reference = '001876/22'")[0]["id"]
+    with sqlite3.connect(db_path) as conn:  # the letter of 000122/23, as if it had cited 001876/22 and a request not held here
+        (sha256, result) = conn.execute("select p.sha256, p.result from parses p join documents d on d.sha256 = p.sha256 "
+                                        "where d.id = ?", (later["document_id"],)).fetchone()
+        conn.execute("update parses set result = ? where sha256 = ?",
+                     (json.dumps({**json.loads(result), "cited_references": ["001876/22", "009999/15"]}), sha256))
+    db = open_db(db_path)
+    build_disclosures(db)
+    links = rows(db_path, "select earlier_id, later_id, kind, detail from disclosure_links")
+    assert [tuple(r) for r in links] == [(earlier, later["id"], "cited", "the letter cites FOI 001876/22")]
+
+    served = make_datasette(db_path)
+    page = asyncio.run(served.client.get(f"/foilog/disclosures/{later['id']}")).text
+    assert "<h2>Asked before</h2>" in page and f'href="/foilog/disclosures/{earlier}"' in page
+    assert "FOI 001876/22: Firearms licence waiting times" in page and "2022-06-30, Norfolk" in page
+    back = asyncio.run(served.client.get(f"/foilog/disclosures/{earlier}")).text
+    assert "<h2>Asked again later</h2>" in back and f'href="/foilog/disclosures/{later["id"]}"' in back
