@@ -1,6 +1,6 @@
 """The sheets of a workbook (XLSX, XLS, ODS): how each is shown, and the cells a reader sees.
 
-Values come from python-calamine, which reads XLSX and XLS cells about six times faster than
+Values come from python-calamine, which reads XLSX and XLS cells about five times faster than
 walking the XML (benchmarks/audit.py), but it does not say which rows and columns are
 hidden, so that comes from each format's own structure: an XLSX sheet's XML, streamed row by
 row with lxml so a large sheet never sits in memory; xlrd's formatting records for XLS;

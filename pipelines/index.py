@@ -13,6 +13,7 @@ from parsers.audit import redact
 from parsers.outcome import classify_answer
 from pipelines import corrections as hand
 from pipelines.db import COMBINED_FACETS, now
+from pipelines.similar import link_similar
 from pipelines.working_days import is_late, working_days
 
 KIND_PREFERENCE = {"pdf": 0, "html": 1}
@@ -60,6 +61,7 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
                 _delete_disclosure(db, stale_id)
         db.execute("delete from facet_combinations where key not in (select facet_key from disclosures where facet_key is not null)")
         link_citations(db)
+        link_similar(db)
     # Statistics let SQLite see that the narrow (id, facet_key) index answers a search's count
     # and facets without reading the wide rows (0.6 s at 200,000 responses).
     db.execute("ANALYZE disclosures")
@@ -264,4 +266,5 @@ def _delete_disclosure(db: sqlite_utils.Database, disclosure_id: int) -> None:
     _clear_children(db, disclosure_id)
     db.execute("update documents set disclosure_id = null where disclosure_id = ?", [disclosure_id])
     db.execute("delete from disclosure_links where earlier_id = ? or later_id = ?", [disclosure_id, disclosure_id])
+    db.execute("delete from similarity_checked where disclosure_id = ?", [disclosure_id])
     db.execute("delete from disclosures where id = ?", [disclosure_id])

@@ -189,6 +189,9 @@ def parse_bytes(key: str, data: bytes, filename: str | None = None) -> Outcome:
         return Outcome(key, error=f"parser crashed: {type(exc).__name__}: {exc}")
 
 
+INTERNAL_FIELDS = ("cited_references",)
+
+
 def extract_record(name: str) -> dict[str, object]:
     """`foilog extract` for one local file: its fields, or {"file", "error"}; never raises."""
     try:
@@ -196,7 +199,10 @@ def extract_record(name: str) -> dict[str, object]:
     except OSError as exc:  # a local file: missing or unreadable is its error, not a retry
         return {"file": name, "error": str(exc) if isinstance(exc, TooLarge) else exc.strerror or str(exc)}
     outcome = parse_bytes(name, data, name)
-    return {"file": name, **json.loads(outcome.result)} if outcome.result else {"file": name, "error": outcome.error}
+    if not outcome.result:
+        return {"file": name, "error": outcome.error}
+    # INTERFACE.md's keys and no others: what the index also keeps (the references a letter cites) stays inside.
+    return {"file": name, **{k: v for k, v in json.loads(outcome.result).items() if k not in INTERNAL_FIELDS}}
 
 
 def extract_files(names: tuple[str, ...] | list[str], limits: Limits = LIMITS) -> Iterator[dict[str, object]]:

@@ -23,7 +23,18 @@ def test_a_letter_names_the_earlier_requests_it_cites_but_not_itself() -> None:
             "Suffolk Constabulary Disclosure Log; see also our response FOI 003125/20.\n")
     letter = parse_letter(text.splitlines())
     assert letter.reference == "000122/23" and letter.cited_references == ("001876/22", "003125/20")
-    assert letter.to_json()["cited_references"] == ["001876/22", "003125/20"]
+    assert letter.to_json()["cited_references"] == ["001876/22", "003125/20"]  # kept with the parse, for the index
+
+
+def test_foilog_extract_prints_the_interface_keys_and_no_others(tmp_path: Path) -> None:
+    from tests.conftest import foilog
+    from tools.audit_cases import pdf
+
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(pdf("Freedom of Information Request Reference No: FOI 000122/23\nAs released under FOI 001876/22."))
+    record = json.loads(foilog("extract", str(path)).stdout)
+    assert set(record) == {"file", "reference", "forces", "letter_date", "received_date", "correct_as_of", "questions",
+                           "exemptions", "outcome", "ocr", "warnings"}
 
 
 def test_a_cited_response_is_linked_both_ways_and_shown_on_both_pages(built: Path, tmp_path: Path) -> None:
@@ -47,3 +58,35 @@ def test_a_cited_response_is_linked_both_ways_and_shown_on_both_pages(built: Pat
     assert "FOI 001876/22: Firearms licence waiting times" in page and "2022-06-30, Norfolk" in page
     back = asyncio.run(served.client.get(f"/foilog/disclosures/{earlier}")).text
     assert "<h2>Asked again later</h2>" in back and f'href="/foilog/disclosures/{later["id"]}"' in back
+
+
+def test_the_labelled_pairs_are_told_apart_at_the_threshold() -> None:
+    from pipelines.similar import THRESHOLD
+    from tools.similar_pairs import precision_recall, scored
+
+    precision, recall = precision_recall(scored(), THRESHOLD)
+    assert precision >= 0.95 and recall == 1.0, (precision, recall)
+
+
+def test_requests_that_read_alike_are_linked_once_and_compared_again_only_when_they_change(built: Path, tmp_path: Path) -> None:
+    from pipelines.similar import link_similar
+
+    db_path = tmp_path / "foilog.db"
+    shutil.copy(built / "foilog.db", db_path)
+    db = open_db(db_path)
+    total = db.execute("select count(*) from disclosures").fetchone()[0]
+    assert db.execute("select count(*) from similarity_checked").fetchone()[0] == db.execute(
+        "select count(distinct disclosure_id) from questions").fetchone()[0]  # the run compared every response once
+    assert link_similar(db) == 0  # and nothing changed since
+    # A later request for another year, worded differently, of one already held.
+    source = rows(db_path, "select id, reference from disclosures where reference = '001876/22'")[0]
+    asked = [r["question"] for r in rows(db_path, "select question from questions where disclosure_id = ? order by position", (source["id"],))]
+    copy = db.table("disclosures").insert({"key": "copy", "reference": "000999/24", "title": "Asked again", "letter_date": "2024-05-01"}).last_pk
+    db.table("questions").insert_all({"disclosure_id": copy, "number": str(i + 1), "position": i,
+                                      "question": "Please provide " + q[0].lower() + q[1:].replace("2021", "2023")} for i, q in enumerate(asked))
+    db.execute("insert into disclosures_fts (rowid, title, questions, answers, attachments) values (?, 'Asked again', ?, '', '')",
+               [copy, "\n".join(asked)])
+    assert link_similar(db) == 1  # only the new response is compared
+    links = rows(db_path, "select earlier_id, later_id, kind, score from disclosure_links where kind = 'similar'")
+    assert (source["id"], copy) in {(r["earlier_id"], r["later_id"]) for r in links}
+    assert total + 1 == db.execute("select count(*) from disclosures").fetchone()[0]
