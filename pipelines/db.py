@@ -113,6 +113,8 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     # (kind cited) or whose questions read alike (kind similar, with its score).
     "disclosure_links": ({"earlier_id": int, "later_id": int, "kind": str, "score": float, "detail": str},
                          ("earlier_id", "later_id", "kind"), [("later_id",)]),
+    # Round-robins: each response linked to others, and the cluster (its earliest member's id) it is in (pipelines/clusters.py).
+    "cluster_members": ({"cluster_id": int, "disclosure_id": int}, "disclosure_id", [("cluster_id",)]),
     # Which version of each response's questions the similarity links were last computed for (pipelines/similar.py).
     "similarity_checked": ({"disclosure_id": int, "questions_hash": str, "signature": str}, "disclosure_id", []),
     "withdrawals": ({

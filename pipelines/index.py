@@ -12,6 +12,7 @@ import sqlite_utils
 from parsers.audit import redact
 from parsers.outcome import classify_answer
 from pipelines import corrections as hand
+from pipelines.clusters import build_clusters
 from pipelines.db import COMBINED_FACETS, now
 from pipelines.similar import link_similar
 from pipelines.working_days import is_late, working_days
@@ -62,6 +63,7 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
         db.execute("delete from facet_combinations where key not in (select facet_key from disclosures where facet_key is not null)")
         link_citations(db)
         link_similar(db)
+        build_clusters(db)
     # Statistics let SQLite see that the narrow (id, facet_key) index answers a search's count
     # and facets without reading the wide rows (0.6 s at 200,000 responses).
     db.execute("ANALYZE disclosures")

@@ -90,3 +90,41 @@ def test_requests_that_read_alike_are_linked_once_and_compared_again_only_when_t
     links = rows(db_path, "select earlier_id, later_id, kind, score from disclosure_links where kind = 'similar'")
     assert (source["id"], copy) in {(r["earlier_id"], r["later_id"]) for r in links}
     assert total + 1 == db.execute("select count(*) from disclosures").fetchone()[0]
+
+
+def test_a_request_asked_of_both_forces_is_one_cluster_shown_side_by_side(built: Path, tmp_path: Path) -> None:
+    db_path = tmp_path / "foilog.db"
+    shutil.copy(built / "foilog.db", db_path)
+    first = rows(db_path, "select id, force from disclosures where reference = '001876/22'")[0]
+    joint = rows(db_path, "select id from disclosures where force = 'Norfolk and Suffolk'")[0]["id"]
+    db = open_db(db_path)
+    asked = [r["question"] for r in rows(db_path, "select question from questions where disclosure_id = ? order by position", (first["id"],))]
+    # The same request sent to Suffolk, which refused it, and asked of Norfolk again a year later.
+    for key, force, date, outcome in (("to-suffolk", "Suffolk", "2022-07-04", "refused"), ("again", "Norfolk", "2023-06-01", "disclosed")):
+        new = db.table("disclosures").insert({"key": key, "reference": None, "title": f"Asked of {force}", "force": force,
+                                              "forces": json.dumps([force]), "letter_date": date, "outcome": outcome,
+                                              "exemption_sections": '["s31"]' if outcome == "refused" else "[]"}).last_pk
+        db.table("questions").insert_all({"disclosure_id": new, "number": str(i + 1), "position": i, "question": q} for i, q in enumerate(asked))
+        db.execute("insert into disclosures_fts (rowid, title, questions, answers, attachments) values (?, ?, ?, '', '')",
+                   [new, f"Asked of {force}", "\n".join(asked)])
+    from pipelines.clusters import build_clusters
+    from pipelines.similar import link_similar
+
+    link_similar(db)
+    assert build_clusters(db) == 1
+    members = rows(db_path, "select cluster_id, disclosure_id from cluster_members")
+    assert {m["cluster_id"] for m in members} == {first["id"]} and len(members) == 3
+    assert joint not in {m["disclosure_id"] for m in members}  # a joint letter is one response, not a cluster
+
+    served = make_datasette(db_path)
+    side = asyncio.run(served.client.get(f"/foilog/cluster.json?cluster={first['id']}&_shape=objects")).json()["rows"]
+    assert [(r["force"], r["outcome"], r["exemption_sections"]) for r in side] == [
+        ("Norfolk", rows(db_path, "select outcome from disclosures where id = ?", (first["id"],))[0]["outcome"],
+         rows(db_path, "select exemption_sections from disclosures where id = ?", (first["id"],))[0]["exemption_sections"]),
+        ("Suffolk", "refused", '["s31"]'), ("Norfolk", "disclosed", "[]")]
+    listed = asyncio.run(served.client.get("/foilog/round_robins.json?_shape=objects")).json()["rows"]
+    assert listed[0]["cluster"] == first["id"] and listed[0]["responses"] == 3
+    page = asyncio.run(served.client.get(f"/foilog/disclosures/{first['id']}")).text
+    assert f'/foilog/cluster?cluster={first["id"]}' in page and "One of 3 responses to the same request" in page
+    board = asyncio.run(served.client.get("/foilog/round_robins")).text
+    assert f'<a href="/foilog/cluster?cluster={first["id"]}">{first["id"]}</a>' in board

@@ -106,3 +106,29 @@ def test_a_reader_searches_narrows_by_exemption_and_reads_a_response(site: str, 
     assert page.locator("a.source").get_attribute("href") == row["url"]
     shoot(page, "4-disclosure")
     page.close()
+
+
+def test_the_trends_page_draws_each_chart_beside_its_numbers_and_its_sql(site: str, browser: object, built: Path) -> None:
+    """Rendered in chromium from the sample, with no request leaving the server (the page works offline)."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(f"{site}/charts")
+    shoot(page, "charts")
+    assert all(url.startswith(site) for url in asked), asked
+    db = built / "foilog.db"
+    for chart, count_sql in (("refusals", "select count(*) as n from (select distinct f.value, d.year, e.code from disclosure_exemptions e "
+                                          "join disclosures d on d.id = e.disclosure_id, json_each(d.forces) f where d.year is not null)"),
+                             ("outcomes", "select count(*) as n from (select distinct year, outcome from disclosures where year is not null)"),
+                             ("response-times", "select count(distinct max(min((response_working_days - 1) / 5, 9), 0)) as n "
+                                                "from disclosures where response_working_days is not null")):
+        section = page.locator(f"#{chart}")
+        assert section.locator("svg rect").count() > 0
+        assert section.locator("table tr").count() - 1 == rows(db, count_sql)[0]["n"]  # a row for each value drawn
+        sql_page = browser.new_page()  # type: ignore[attr-defined]
+        sql_page.goto(site + section.locator("a", has_text="This chart's SQL").get_attribute("href"))
+        assert sql_page.locator("table.rows-and-columns tbody tr").count() == rows(db, count_sql)[0]["n"], f"the {chart} SQL did not run"
+        sql_page.close()
+    late = rows(db, "select count(*) as n from disclosures where late = 1")[0]["n"]
+    assert page.locator("#response-times rect.late").count() > 0 and late > 0
+    page.close()

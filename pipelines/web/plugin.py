@@ -99,6 +99,9 @@ def render_cell(row: Any, value: object, column: str, table: str | None, databas
     # A document's address is shown, never linked, in the tables: a held attachment's file must not be one click away.
     if table in ("documents", "document_urls", "fetches") and column.endswith("url") and isinstance(value, str):
         return Markup(str(escape(value)))
+    # A round-robin's number links to its responses side by side.
+    if database == NAME and table is None and column == "cluster" and isinstance(value, int):
+        return Markup(f'<a href="{escape(datasette.urls.database(database))}/cluster?cluster={value}">{value}</a>')
     # In a query's results, a response's reference links to its page when the query selected its id.
     if database == NAME and table is None and column == "reference" and value and "id" in row.keys() and isinstance(row["id"], int):
         href = datasette.urls.row(database, "disclosures", str(row["id"]))
@@ -126,6 +129,13 @@ def section_name(facet: str, value: object) -> str:
 
 @hookimpl
 def extra_template_vars(view_name: str, table: str | None, database: str | None, request: Any, datasette: Any) -> Any:
+    if view_name == "page" and request is not None and request.path.rstrip("/") == "/charts" and NAME in datasette.databases:
+        from pipelines.web.charts import chart_data
+
+        async def charts_page() -> dict[str, Any]:
+            return {"charts": await chart_data(datasette.get_database(NAME)), "foilog_database": NAME}
+
+        return charts_page
     if database != NAME:  # this plugin serves foilog's database; leave any other alone
         return None
     if view_name == "table":
@@ -185,7 +195,10 @@ async def _disclosure(db: Any, pk: str) -> dict[str, Any]:
                  where l.{this} = ? order by date, o.id"""
     earlier = await rows(related.format(other="earlier_id", this="later_id"))
     later = await rows(related.format(other="later_id", this="earlier_id"))
+    cluster = await rows("select m.cluster_id, (select count(*) from cluster_members o where o.cluster_id = m.cluster_id) as size "
+                         "from cluster_members m where m.disclosure_id = ?")
     disclosure = found[0]
+    disclosure["cluster"] = cluster[0] if cluster else None
     disclosure["href"] = safe_url(disclosure["url"])
     disclosure["reasons"] = json.loads(disclosure.get("review_reasons") or "[]")
     return {"disclosure": disclosure, "questions": questions, "citations": citations, "documents": documents,
