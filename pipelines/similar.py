@@ -18,11 +18,18 @@ candidates SQLite's own full-text index offers for its words, not against every 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import time
 
 import sqlite_utils
 
+log = logging.getLogger(__name__)
+
 THRESHOLD = 70
+# A first comparison of a large archive takes about 5 ms a response (benchmarks/similar.py): a
+# build spends at most this long on it, so the nightly job is never held up, and goes on next time.
+BUDGET_S = 120.0
 CANDIDATES = 30  # the best full-text matches scored for each response
 
 _ASKING = frozenset("""
@@ -74,8 +81,10 @@ def score(a: str, b: str) -> float:
     return 200.0 * len(first & second) / (len(first) + len(second)) if first and second else 0.0
 
 
-def link_similar(db: sqlite_utils.Database) -> int:
-    """Compare each response whose questions have not been compared yet; return how many were compared."""
+def link_similar(db: sqlite_utils.Database, budget_s: float = BUDGET_S) -> int:
+    """Compare each response whose questions have not been compared yet, for at most budget_s seconds
+    (the rest are compared by the next build); return how many were compared."""
+    started = time.monotonic()
     checked = {r["disclosure_id"]: r["questions_hash"] for r in db.query("select disclosure_id, questions_hash from similarity_checked")}
     todo = []
     for row in db.query("select d.id, coalesce(d.letter_date, d.published_date, d.first_seen_at, '') as at, "
@@ -87,7 +96,12 @@ def link_similar(db: sqlite_utils.Database) -> int:
     # Signatures are kept, so a candidate is not read and normalised again for every response it is offered to.
     known = {r["disclosure_id"]: r["signature"] for r in db.query("select disclosure_id, signature from similarity_checked")}
     known.update({disclosure_id: signature(questions.split("\n")) for disclosure_id, _, questions, _ in todo})
+    done = 0
     for disclosure_id, at, questions, digest in todo:
+        if time.monotonic() - started > budget_s:
+            log.info("similar requests: %d responses left to compare, on the next run", len(todo) - done)
+            break
+        done += 1
         db.execute("delete from disclosure_links where kind = 'similar' and (earlier_id = ? or later_id = ?)", [disclosure_id, disclosure_id])
         for other, other_at, value in _alike(db, disclosure_id, questions, known):
             first, second = (disclosure_id, other) if (at, disclosure_id) <= (other_at, other) else (other, disclosure_id)
@@ -95,7 +109,7 @@ def link_similar(db: sqlite_utils.Database) -> int:
                        [first, second, round(value, 1), "the questions read alike"])
         db.table("similarity_checked").upsert({"disclosure_id": disclosure_id, "questions_hash": digest, "signature": known[disclosure_id]},
                                               pk="disclosure_id")
-    return len(todo)
+    return done
 
 
 def _alike(db: sqlite_utils.Database, disclosure_id: int, questions: str, known: dict[int, str]) -> list[tuple[int, str, float]]:

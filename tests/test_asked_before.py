@@ -128,3 +128,15 @@ def test_a_request_asked_of_both_forces_is_one_cluster_shown_side_by_side(built:
     assert f'/foilog/cluster?cluster={first["id"]}' in page and "One of 3 responses to the same request" in page
     board = asyncio.run(served.client.get("/foilog/round_robins")).text
     assert f'<a href="/foilog/cluster?cluster={first["id"]}">{first["id"]}</a>' in board
+
+
+def test_a_build_compares_for_at_most_its_budget_and_the_next_one_goes_on(built: Path, tmp_path: Path) -> None:
+    from pipelines.similar import link_similar
+
+    db_path = tmp_path / "foilog.db"
+    shutil.copy(built / "foilog.db", db_path)
+    db = open_db(db_path)
+    db.execute("delete from similarity_checked")
+    pending = db.execute("select count(distinct disclosure_id) from questions").fetchone()[0]
+    assert link_similar(db, budget_s=-1) == 0  # out of time before the first: nothing is marked compared
+    assert link_similar(db) == pending and link_similar(db) == 0
