@@ -73,14 +73,6 @@ def read(data: bytes, name: str = "") -> Attachment:
     raise ParseError("not a file foilog reads as an attachment (XLSX, XLS, ODS, CSV, DOCX or ODT)")
 
 
-def visible_text(data: bytes) -> str | None:
-    """The text a reader sees in the attachment; None for what cannot be read (the audit says why)."""
-    try:
-        return read(data).text
-    except ParseError:
-        return None
-
-
 def preview(text: str | None, rows: int = 6) -> list[dict[str, Any]]:
     """The first rows of each table in an attachment's text: [{"name": sheet name or None, "rows": [[cell, ...]]}]."""
     tables: list[dict[str, Any]] = []

@@ -312,8 +312,9 @@ def _office_parts(package: zipfile.ZipFile, names: set[str], root: str) -> list[
     return findings
 
 
-def _pdf(data: bytes) -> list[Finding]:
-    """A PDF: comments, embedded files, the people in its properties, and personal data in its text layer."""
+def _pdf(data: bytes, *, hidden_only: bool = False) -> list[Finding]:
+    """A PDF: comments, redactions not applied, embedded files, the people in its properties, and personal
+    data in its text layer; with hidden_only, just what a reader cannot see (no text is read)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -331,41 +332,38 @@ def _pdf(data: bytes) -> list[Finding]:
                 annot = raw.FPDFPage_GetAnnot(page.raw, a)
                 kinds[raw.FPDFAnnot_GetSubtype(annot)] += 1
                 raw.FPDFPage_CloseAnnot(annot)
-            textpage = page.get_textpage()
-            lines += textpage.get_text_range().splitlines()
-            textpage.close()
+            if not hidden_only:
+                textpage = page.get_textpage()
+                lines += textpage.get_text_range().splitlines()
+                textpage.close()
             page.close()
         comments = sum(n for kind, n in kinds.items() if kind in _PDF_COMMENTS)
-        if comments:
+        if comments and not hidden_only:
             findings.append(Finding("comment", "the document", f"{comments:,} comments and markup annotations"))
         if kinds[_PDF_REDACT]:
             findings.append(Finding("hidden_text", "the document", f"{kinds[_PDF_REDACT]:,} redactions marked but not applied: "
                                     "the text beneath them is still in the file"))
-        carried = _embedded(pdf)
-        if carried:
-            findings.append(carried)
+        files = pdf.count_attachments()
+        if files:
+            names = ", ".join(pdf.get_attachment(i).get_name() for i in range(min(files, 5)))
+            findings.append(Finding("embedded_object", "the document", f"{files} embedded files: {names}"))
         if kinds[_PDF_FILE]:
             findings.append(Finding("embedded_object", "the pages", f"{kinds[_PDF_FILE]:,} files attached to pages"))
-        properties = pdf.get_metadata_dict(skip_empty=True)
-        if _named({"author": properties.get("Author", "")}):
-            findings.append(Finding("metadata", "document properties", _named({"author": properties["Author"]})))
+        if hidden_only:
+            return findings
+        author = _named({"author": pdf.get_metadata_dict(skip_empty=True).get("Author", "")})
+        if author:
+            findings.append(Finding("metadata", "document properties", author))
         return findings + personal(lines, "the document's text")
     finally:
         pdf.close()
 
 
-def _embedded(pdf: Any) -> Finding | None:
-    files = pdf.count_attachments()
-    if not files:
-        return None
-    names = ", ".join(pdf.get_attachment(i).get_name() for i in range(min(files, 5)))
-    return Finding("embedded_object", "the document", f"{files} embedded files: {names}")
-
-
 def letter_findings(data: bytes) -> list[Finding]:
     """What holds a PDF letter back: files carried inside it, and redactions marked but not applied.
-    A letter is published to be read, author and contact details and all, so nothing else does."""
+    A letter is published to be read, author and contact details and all, so nothing else does;
+    its text is not read here (the parse that runs beside this one reads it)."""
     try:
-        return [f for f in _pdf(data) if f.kind in ("embedded_object", "hidden_text")]
+        return _pdf(data, hidden_only=True)
     except ParseError:
         return []  # the letter parser says what is wrong with it

@@ -163,15 +163,18 @@ def examine_attachment(sha256: str, data: bytes) -> Outcome:
     """An attachment's audit and visible text; one that cannot be audited is held, for a person to look at."""
     from parsers.audit import examine
 
+    def unaudited(why: str) -> Outcome:
+        return Outcome(sha256, audit=json.dumps({"verdict": "flagged", "findings": [], "error": why}))
+
     try:
         kind, findings, text = examine(data)
     except ParseError as exc:
-        return Outcome(sha256, audit=json.dumps({"verdict": "flagged", "findings": [], "error": str(exc)}))
+        return unaudited(str(exc))
     except MemoryError:
-        return Outcome(sha256, audit=json.dumps({"verdict": "flagged", "findings": [], "error": "needs more memory than a file may use"}))
+        return unaudited("needs more memory than a file may use")
     except Exception as exc:  # noqa: BLE001 - a reader's bug on one file holds that file; the run goes on
         log.exception("the audit crashed on %s", sha256[:12])
-        return Outcome(sha256, audit=json.dumps({"verdict": "flagged", "findings": [], "error": f"the audit failed ({type(exc).__name__}: {exc})"}))
+        return unaudited(f"the audit failed ({type(exc).__name__}: {exc})")
     return Outcome(sha256, audit=json.dumps({"kind": kind, "verdict": "flagged" if findings else "clean",
                                              "findings": [f.to_json() for f in findings]}), text=text)
 

@@ -85,7 +85,9 @@ def link_similar(db: sqlite_utils.Database, budget_s: float = BUDGET_S) -> int:
     """Compare each response whose questions have not been compared yet, for at most budget_s seconds
     (the rest are compared by the next build); return how many were compared."""
     started = time.monotonic()
-    checked = {r["disclosure_id"]: r["questions_hash"] for r in db.query("select disclosure_id, questions_hash from similarity_checked")}
+    checked, known = {}, {}  # what was compared, and the signatures kept so a candidate is not read and normalised again
+    for r in db.query("select disclosure_id, questions_hash, signature from similarity_checked"):
+        checked[r["disclosure_id"]], known[r["disclosure_id"]] = r["questions_hash"], r["signature"]
     todo = []
     for row in db.query("select d.id, coalesce(d.letter_date, d.published_date, d.first_seen_at, '') as at, "
                         "group_concat(q.question, char(10)) as questions from disclosures d "
@@ -93,8 +95,6 @@ def link_similar(db: sqlite_utils.Database, budget_s: float = BUDGET_S) -> int:
         digest = hashlib.sha256(row["questions"].encode()).hexdigest()[:16]
         if checked.get(row["id"]) != digest:
             todo.append((row["id"], row["at"], row["questions"], digest))
-    # Signatures are kept, so a candidate is not read and normalised again for every response it is offered to.
-    known = {r["disclosure_id"]: r["signature"] for r in db.query("select disclosure_id, signature from similarity_checked")}
     known.update({disclosure_id: signature(questions.split("\n")) for disclosure_id, _, questions, _ in todo})
     done = 0
     for disclosure_id, at, questions, digest in todo:

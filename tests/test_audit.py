@@ -189,14 +189,14 @@ def test_a_word_in_the_letter_ranks_above_the_same_word_in_an_attachment(tmp_pat
 
 
 def test_binary_excel_files_are_audited_and_read_like_xlsx() -> None:
-    from parsers.attachments import visible_text
+    from parsers.attachments import read
 
     assert audit(xls([Sheet("Summary", MONTHS)]), "x.xls") == ("xls", [])
     book = xls([Sheet("Summary", [*MONTHS, ["Hidden row", 1]], hidden_rows=(5,), hidden_columns=(3,)),
                 Sheet("Raw", RAW[:31], state="hidden"), Sheet("Staff", [["Name"], ["Zanzibarine"]], state="veryHidden")])
     assert kinds(book, "x.xls") == {"hidden_rows": "1 hidden rows", "hidden_columns": "1 hidden columns",
                                     "hidden_sheet": "state hidden, 31 rows", "very_hidden_sheet": "state veryHidden, 2 rows"}
-    assert visible_text(book) == "Sheet: Summary\nMonth | Crimes\nJanuary | 120\nFebruary | 98\nMarch | 143"
+    assert read(book).text == "Sheet: Summary\nMonth | Crimes\nJanuary | 120\nFebruary | 98\nMarch | 143"
 
 
 def test_dates_of_birth_count_only_beside_names() -> None:
@@ -209,9 +209,9 @@ def test_dates_of_birth_count_only_beside_names() -> None:
 
 
 def test_word_tables_are_read_in_order_and_pdfs_are_audited(tmp_path: Path) -> None:
-    from parsers.attachments import visible_text
+    from parsers.attachments import read
 
-    text = visible_text(docx(["The figures are below."], table=[["Year", "Stops"], ["2022", "310"]], deleted="gone"))
+    text = read(docx(["The figures are below."], table=[["Year", "Stops"], ["2022", "310"]], deleted="gone")).text
     assert text == "The figures are below.\nYear | Stops\n2022 | 310"
 
     assert audit(pdf("There were 12 incidents."), "x.pdf") == ("pdf", [])  # reportlab's "anonymous" author names no one
