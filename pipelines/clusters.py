@@ -29,11 +29,15 @@ def build_clusters(db: sqlite_utils.Database) -> int:
     members: dict[int, list[int]] = {}
     for node in parent:
         members.setdefault(root(node), []).append(node)
-    dates = {r[0]: r[1] for r in db.execute("select id, coalesce(letter_date, published_date, first_seen_at, '') from disclosures")}
-    db.execute("delete from cluster_members")
+    nodes, dates = sorted(parent), {}
+    for start in range(0, len(nodes), 500):  # only the linked responses' dates: most responses are in no cluster
+        dates.update(db.execute("select id, coalesce(letter_date, published_date, first_seen_at, '') from disclosures "
+                                f"where id in ({','.join(map(str, nodes[start:start + 500]))})").fetchall())
     rows = []
     for group in members.values():
         first = min(group, key=lambda i: (dates.get(i, ""), i))
-        rows += [{"cluster_id": first, "disclosure_id": member} for member in group]
-    db.table("cluster_members").insert_all(rows)
+        rows += [(first, member) for member in group]
+    with db.atomic():
+        db.execute("delete from cluster_members")
+        db.conn.executemany("insert into cluster_members (cluster_id, disclosure_id) values (?, ?)", rows)
     return len(members)

@@ -22,6 +22,9 @@ DISCLOSURE_COLUMNS: dict[str, type] = {
     "response_working_days": int, "late": int,
     "cited_references": str,  # JSON array of the earlier requests' references the letter prints
     "facet_key": int,  # its row of facet_combinations
+    # What the row was built from (its documents, their parses, the correction, the index's version) and what it
+    # says, as digests: the index stage rewrites a response only when the first changes (pipelines/index.py).
+    "built_from": str, "rows_hash": str,
 }
 # The disclosures table's default facets, in the order pages show them, and their kinds: the
 # one list of them. `foilog serve` adds them to metadata.yml's table settings, facet_combinations
@@ -80,6 +83,10 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "audit": str,  # an attachment's audit (parsers/audit.py) as JSON: verdict and findings
         "text": str,  # an attachment's visible text (parsers/attachments.py): hidden parts are never in it
     }, "sha256", []),
+    # Each parse's letter in brief, kept by the triggers below whatever writes parses: what the index stage
+    # groups documents by, so that it reads a letter only when something about it changed. revision grows
+    # with every write of the parse.
+    "parse_summaries": ({"sha256": str, "reference": str, "question_count": int, "revision": int}, "sha256", [("revision",)]),
     # Attachments the audit held back that a person decided to serve, and why (foilog release).
     "releases": ({"sha256": str, "url": str, "reason": str, "released_by": str, "released_at": str}, "sha256", []),
     # The captures a web archive's CDX index listed for an archive source: later runs ask only for newer ones.
@@ -122,6 +129,13 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     }, "id", []),
 }
 
+# Tables whose shape sqlite-utils cannot say. MinHash bands (pipelines/similar.py): one row per band of
+# each compared response, looked up by band; without a rowid, the primary key is the only copy.
+RAW_TABLES = {
+    "similarity_bands": "CREATE TABLE IF NOT EXISTS similarity_bands (band INTEGER, disclosure_id INTEGER, "
+                        "PRIMARY KEY (band, disclosure_id)) WITHOUT ROWID",
+}
+
 FOREIGN_KEYS = {
     "questions": [("disclosure_id", "disclosures", "id")],
     "disclosure_exemptions": [("disclosure_id", "disclosures", "id"), ("code", "exemptions", "code")],
@@ -135,6 +149,20 @@ FTS_COLUMNS = ("title", "questions", "answers", "attachments")
 FTS = f"""CREATE VIRTUAL TABLE IF NOT EXISTS disclosures_fts
 USING fts5({", ".join(FTS_COLUMNS)}, tokenize = 'porter unicode61 remove_diacritics 2')"""
 
+
+# An upsert, not "insert or replace": the statement that fires a trigger imposes its own conflict
+# handling on the trigger's, and sqlite-utils writes parses with an upsert.
+_SUMMARY = """insert into parse_summaries (sha256, reference, question_count, revision) values (new.sha256,
+    case when json_valid(new.result) then json_extract(new.result, '$.reference') end,
+    case when json_valid(new.result) then coalesce(json_array_length(new.result, '$.questions'), 0) end,
+    (select coalesce(max(revision), 0) + 1 from parse_summaries))
+    on conflict (sha256) do update set reference = excluded.reference, question_count = excluded.question_count,
+    revision = excluded.revision;"""
+TRIGGERS = {
+    "parses_summary_insert": f"AFTER INSERT ON parses BEGIN {_SUMMARY} END",
+    "parses_summary_update": f"AFTER UPDATE ON parses BEGIN {_SUMMARY} END",
+    "parses_summary_delete": "AFTER DELETE ON parses BEGIN delete from parse_summaries where sha256 = old.sha256; END",
+}
 
 # Views people query often, kept as data like the tables.
 VIEWS = {
@@ -179,6 +207,8 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
             table.create_index(index, if_not_exists=True)
         for index in UNIQUE_INDEXES.get(name, []):
             table.create_index(index, unique=True, if_not_exists=True)
+    for sql in RAW_TABLES.values():
+        db.execute(sql)
     if db.table("disclosures_fts").exists() and tuple(db.table("disclosures_fts").columns_dict) != FTS_COLUMNS:
         # FTS5 cannot add a column: the older index is copied into a new one, so search goes on
         # working, and the next index build (every run) fills the new column.
@@ -189,6 +219,14 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
     db.execute(FTS)
     for name, sql in VIEWS.items():
         db.create_view(name, sql, replace=True)
+    if not db.execute("select 1 from sqlite_master where type = 'trigger' and name = 'parses_summary_insert'").fetchone():
+        # A database from before the summaries: every parse summarised once, as the triggers will from now on.
+        db.execute("delete from parse_summaries")
+        db.execute("""insert into parse_summaries (sha256, reference, question_count, revision)
+            select sha256, case when json_valid(result) then json_extract(result, '$.reference') end,
+                   case when json_valid(result) then coalesce(json_array_length(result, '$.questions'), 0) end, rowid from parses""")
+    for name, sql in TRIGGERS.items():
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {sql}")
     db.table("exemptions").upsert_all(
         ({"code": f"s{section}", "section": section, "name": name, "kind": kind,
           "url": LEGISLATION_URL.format(section=section)} for section, (name, kind) in CATALOGUE.items()),

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
+import logging
 import re
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlite_utils
 
@@ -14,8 +18,14 @@ from parsers.outcome import classify_answer
 from pipelines import corrections as hand
 from pipelines.clusters import build_clusters
 from pipelines.db import COMBINED_FACETS, now
-from pipelines.similar import link_similar
+from pipelines.similar import forget, link_similar
 from pipelines.working_days import is_late, working_days
+
+# This module's and its helpers' source: a change to how rows are built rebuilds every response once.
+INDEX_VERSION = hashlib.sha256(b"\0".join((Path(__file__).parent / name).read_bytes()
+                                           for name in ("index.py", "working_days.py", "corrections.py"))).hexdigest()[:16]
+
+log = logging.getLogger(__name__)
 
 KIND_PREFERENCE = {"pdf": 0, "html": 1}
 
@@ -33,51 +43,164 @@ class _Entry:
     documents: dict[int, dict] = field(default_factory=dict)  # id -> row with parsed "letter"
 
 
+# Read to decide what each response is built from: every document's identity and state, and its
+# parse's summary, but not the parse itself, so that a night with nothing new reads no letters.
+_LIGHT = """
+    select d.id, d.kind, d.status, d.first_seen_at, d.sha256, d.removed_at, s.revision, s.reference as letter_reference,
+           s.question_count, u.captured_at, u.url, u.force, u.entry_url, u.title, u.listing_reference, u.published_date,
+           (select max(v.replaced_at) from document_versions v where v.document_id = d.id) as revised_at
+    from documents d
+    join document_urls u on u.document_id = d.id
+    left join parse_summaries s on s.sha256 = d.sha256
+    where d.status in ('parsed', 'fetched', 'failed', 'held') and d.sha256 is not null
+      -- a web archive's capture that a newer capture of the same URL replaced is history, not the response
+      and (u.original_url is null or not exists (
+           select 1 from document_urls n where n.original_url = u.original_url and n.captured_at > u.captured_at
+           and n.sha256 is not null and n.error is null))
+    order by d.id, u.first_seen_at
+"""
+BATCH = 500  # responses rebuilt per read of their parses: what bounds the stage's memory
+
+
 def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections | None = None) -> int:
-    """Rebuild disclosures, questions, citations and search rows from the parses; return the count.
+    """Bring disclosures, questions, citations and search rows up to date with the parses; return the count.
 
     A disclosure is one response: the documents of one listing entry, merged with every
     other entry that carries the same reference (a joint letter on both forces' logs).
-    Ids stay stable by key, and the whole rebuild is one transaction, so a reader never
-    sees half an index. Corrections by hand (default: the file recorded with the database)
-    are put over what the parser read.
+    Each is keyed on what it is built from (`built_from`: its documents, their parses, the
+    correction applied and this module's version), and only a response whose inputs changed
+    is read and written again, so a night with nothing new reads no letters and
+    `updated_at` says when a row last changed. Ids stay stable by key, and the build is one
+    transaction, so a reader never sees half an index. Corrections by hand (default: the
+    file recorded with the database) are put over what the parser read.
     """
     fixes = corrections if corrections is not None else hand.recorded(db)
-    entries = _entries(db)
+    clock = _Clock()
+    groups = _groups(_entries(db))
+    clock("read")
+    with db.atomic():
+        record_revision_diffs(db)
+        existing = {key: (i, built) for i, key, built in db.execute("select id, key, built_from from disclosures")}
+        stale = {key: i for key, (i, _) in existing.items() if key not in groups}
+        due = {}
+        for key, group in groups.items():
+            fix = fixes.find(_reference(group), _urls(group)) if fixes else None
+            built_from = _built_from(key, group, fix)
+            if existing.get(key, (None, None))[1] != built_from:
+                due[key] = built_from
+        clock("compare")
+        for i in stale.values():
+            _delete_disclosure(db, i)
+        changed = _rebuild(db, {key: groups[key] for key in due}, due, {k: v[0] for k, v in existing.items()}, fixes)
+        if stale or changed:
+            db.execute("delete from facet_combinations where key not in (select facet_key from disclosures where facet_key is not null)")
+        clock("write")
+        link_citations(db, changed)
+        clock("citations")
+        compared = link_similar(db, changed)
+        clock("similar")
+        if compared or stale or changed:
+            build_clusters(db)
+        clock("clusters")
+    if stale or changed:
+        # Statistics let SQLite see that the narrow (id, facet_key) index answers a search's count
+        # and facets without reading the wide rows; a sample of each index is enough for that.
+        db.execute("PRAGMA analysis_limit = 1000")
+        db.execute("ANALYZE disclosures")
+    clock("statistics")
+    log.info("index: %d responses; %d to rebuild, %d rewritten, %d removed, %d compared for similarity; seconds %s",
+             len(groups), len(due), len(changed), len(stale), compared, clock.laps)
+    return len(groups)
+
+
+class _Clock:
+    """Seconds spent in each step, for the stage's log line."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        self.laps[step], self.last = round(now - self.last, 2), now
+
+
+def _groups(entries: dict[str, _Entry]) -> dict[str, list[_Entry]]:
     groups: dict[str, list[_Entry]] = {}
     for entry in entries.values():
         letter = _best_letter(entry.documents.values())
         reference = (letter or {}).get("reference") or entry.reference
         groups.setdefault(reference or f"url:{entry.url}", []).append(entry)
-
-    with db.atomic():
-        record_revision_diffs(db)
-        existing = {r["key"]: r["id"] for r in db.query("select key, id from disclosures")}
-        facet_keys = {tuple(r[c] for c in COMBINED_FACETS): r["key"] for r in db.table("facet_combinations").rows}
-        at = now()
-        for key, group in groups.items():
-            _save_disclosure(db, build_rows(key, group, at, fixes), existing.get(key), facet_keys)
-        for key, stale_id in existing.items():
-            if key not in groups:
-                _delete_disclosure(db, stale_id)
-        db.execute("delete from facet_combinations where key not in (select facet_key from disclosures where facet_key is not null)")
-        link_citations(db)
-        link_similar(db)
-        build_clusters(db)
-    # Statistics let SQLite see that the narrow (id, facet_key) index answers a search's count
-    # and facets without reading the wide rows (0.6 s at 200,000 responses).
-    db.execute("ANALYZE disclosures")
-    return len(groups)
+    return groups
 
 
-def link_citations(db: sqlite_utils.Database) -> None:
-    """Link each response to the earlier ones its letter cites by reference, on either force's log."""
-    db.execute("delete from disclosure_links where kind = 'cited'")
-    db.execute("""
+def _reference(group: list[_Entry]) -> str | None:
+    letter = _best_letter(d for e in group for d in e.documents.values()) or {}
+    return letter.get("reference") or next((e.reference for e in sorted(group, key=lambda e: (e.first_seen_at, e.url)) if e.reference), None)
+
+
+def _urls(group: list[_Entry]) -> list[str]:
+    group = sorted(group, key=lambda e: (e.first_seen_at, e.url))
+    return [e.url for e in group] + [d["url"] for e in group for d in e.documents.values() if d.get("url")]
+
+
+def _built_from(key: str, group: list[_Entry], fix: dict | None) -> str:
+    """A digest of everything a response's rows are built from: any change to it rebuilds the response."""
+    inputs = [INDEX_VERSION, key, fix, sorted((e.url, e.first_seen_at, sorted(e.forces), sorted(e.removed_at.items()),
+                                               sorted(tuple(d.items()) for d in e.documents.values())) for e in group)]
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def _rebuild(db: sqlite_utils.Database, groups: dict[str, list[_Entry]], due: dict[str, str], ids: dict[str, int],
+             fixes: hand.Corrections | None) -> list[int]:
+    """Write the rows of each response in groups, BATCH at a time with their parses read then; return
+    the ids whose rows changed (a response rebuilt to the same rows keeps its updated_at)."""
+    facet_keys = {tuple(r[1:]): r[0] for r in db.execute(f"select key, {', '.join(COMBINED_FACETS)} from facet_combinations")}
+    kept = {i: digest for i, digest in db.execute("select id, rows_hash from disclosures where rows_hash is not null")} if groups else {}
+    at, changed = now(), []
+    keys = list(groups)
+    for start in range(0, len(keys), BATCH):
+        batch = {key: groups[key] for key in keys[start:start + BATCH]}
+        documents: dict[int, list[dict]] = {}  # a document found at two URLs is in two entries, once for each
+        for group in batch.values():
+            for e in group:
+                for d in e.documents.values():
+                    documents.setdefault(d["id"], []).append(d)
+        for row in db.execute(f"select d.id, p.result, p.text from documents d left join parses p on p.sha256 = d.sha256 "
+                              f"where d.id in ({','.join('?' * len(documents))})", list(documents)):
+            for document in documents[row[0]]:
+                # A held letter (a file inside it, a redaction not applied) is not read until it is released.
+                document["letter"] = json.loads(row[1]) if row[1] and document["status"] != "held" else None
+                document["attachment_text"] = row[2]
+        for key, group in batch.items():
+            rows = build_rows(key, group, at, fixes)
+            disclosure_id = ids.get(key)
+            if disclosure_id is not None and kept.get(disclosure_id) == rows.digest:
+                db.execute("update disclosures set built_from = ? where id = ?", [due[key], disclosure_id])
+                continue
+            changed.append(_save_disclosure(db, rows, disclosure_id, facet_keys, due[key]))
+        for document in (d for same in documents.values() for d in same):  # what was read for this batch is let go
+            document.pop("letter", None)
+            document.pop("attachment_text", None)
+    return changed
+
+
+def link_citations(db: sqlite_utils.Database, changed: list[int] | None = None) -> None:
+    """Link each response to the earlier ones its letter cites by reference, on either force's log:
+    every response's links (changed None), or those to and from the responses rewritten."""
+    if changed == []:
+        return
+    where = "1" if changed is None else f"(d.id in ({','.join(map(str, changed))}) or e.id in ({','.join(map(str, changed))}))"
+    if changed is None:
+        db.execute("delete from disclosure_links where kind = 'cited'")
+    else:
+        marks = ",".join(map(str, changed))
+        db.execute(f"delete from disclosure_links where kind = 'cited' and (earlier_id in ({marks}) or later_id in ({marks}))")
+    db.execute(f"""
         insert or ignore into disclosure_links (earlier_id, later_id, kind, detail)
         select e.id, d.id, 'cited', 'the letter cites FOI ' || c.value
         from disclosures d, json_each(d.cited_references) c join disclosures e on e.reference = c.value
-        where e.id != d.id""")
+        where e.id != d.id and {where}""")
 
 
 def record_revision_diffs(db: sqlite_utils.Database) -> None:
@@ -102,22 +225,11 @@ def _letter_text(result: str | None) -> list[str]:
 
 
 def _entries(db: sqlite_utils.Database) -> dict[str, _Entry]:
-    rows = db.query("""
-        select d.id, d.kind, d.status, d.first_seen_at, d.fetched_at, d.sha256, d.removed_at, p.result, p.text as attachment_text, u.captured_at,
-               u.url, u.force, u.entry_url, u.title, u.listing_reference, u.published_date,
-               (select max(v.replaced_at) from document_versions v where v.document_id = d.id) as revised_at
-        from documents d
-        join document_urls u on u.document_id = d.id
-        left join parses p on p.sha256 = d.sha256
-        where d.status in ('parsed', 'fetched', 'failed', 'held') and d.sha256 is not null
-          -- a web archive's capture that a newer capture of the same URL replaced is history, not the response
-          and (u.original_url is null or not exists (
-               select 1 from document_urls n where n.original_url = u.original_url and n.captured_at > u.captured_at
-               and n.sha256 is not null and n.error is null))
-        order by d.id, u.first_seen_at
-    """)
     entries: dict[str, _Entry] = {}
-    for row in rows:
+    cursor = db.execute(_LIGHT)
+    names = [c[0] for c in cursor.description]
+    for values in cursor:
+        row = dict(zip(names, values))
         entry = entries.setdefault(row["entry_url"], _Entry(url=row["entry_url"], first_seen_at=row["first_seen_at"]))
         if row["url"] == row["entry_url"] or entry.title is None:
             entry.title = row["title"] or entry.title
@@ -126,24 +238,32 @@ def _entries(db: sqlite_utils.Database) -> dict[str, _Entry]:
         entry.first_seen_at = min(entry.first_seen_at, row["first_seen_at"])
         if row["force"]:
             entry.forces.add(row["force"])
-        # A held letter (a file inside it, a redaction not applied) is not read until it is released.
-        letter = json.loads(row["result"]) if row["result"] and row["status"] != "held" else None
-        entry.documents[row["id"]] = {**row, "letter": letter}
+        entry.documents[row["id"]] = row
         entry.removed_at[row["id"]] = row["removed_at"]
         entry.revised_at = max(filter(None, [entry.revised_at, row["revised_at"]]), default=None)
     return entries
 
 
+def _letter_summary(document: dict) -> tuple[bool, str | None, int]:
+    """Whether a document has a letter, its reference and how many questions: from the letter once it is read,
+    else from the parse's summary (parse_summaries, kept from the parse by the database itself)."""
+    if "letter" in document:
+        letter = document["letter"]
+        return (True, letter.get("reference"), len(letter.get("questions") or [])) if letter else (False, None, 0)
+    # A held letter (a file inside it, a redaction not applied) is not read until it is released.
+    readable = document.get("question_count") is not None and document.get("status") != "held"
+    return (True, document.get("letter_reference"), document["question_count"]) if readable else (False, None, 0)
+
+
 def _best_letter(documents: object) -> dict | None:
     """The document that reads most like the response letter: a reference, then most questions."""
-    candidates = [d for d in documents if d["letter"]]  # type: ignore[attr-defined]
+    candidates = [(d, _letter_summary(d)) for d in documents if _letter_summary(d)[0]]  # type: ignore[attr-defined]
     if not candidates:
         return None
     # Of a web archive's captures, the newest: a letter revised after it was first captured.
-    best = min(candidates, key=lambda d: (d["letter"]["reference"] is None, -len(d["letter"]["questions"]),
-                                          KIND_PREFERENCE.get(d["kind"], 9), -int(re.sub(r"\D", "", d.get("captured_at") or "") or 0),
-                                          d["id"]))
-    return {**best["letter"], "document_id": best["id"]}
+    best, (_, reference, _) = min(candidates, key=lambda c: (c[1][1] is None, -c[1][2], KIND_PREFERENCE.get(c[0]["kind"], 9),
+                                                              -int(re.sub(r"\D", "", c[0].get("captured_at") or "") or 0), c[0]["id"]))
+    return {**(best.get("letter") or {"reference": reference}), "document_id": best["id"]}
 
 
 @dataclass(frozen=True)
@@ -155,6 +275,12 @@ class DisclosureRows:
     citations: list[dict[str, object]]
     search: tuple[str, str, str, str]  # the search index's title, questions, answers and attachments
     documents: list[int]  # the documents that belong to it
+
+    @property
+    def digest(self) -> str:
+        """What the rows say, apart from when they were written: equal digests, nothing to write."""
+        content = [{k: v for k, v in self.row.items() if k != "updated_at"}, self.questions, self.citations, self.search, self.documents]
+        return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
 def build_rows(key: str, group: list[_Entry], updated_at: str, corrections: hand.Corrections | None = None) -> DisclosureRows:
@@ -237,25 +363,31 @@ def _review_reasons(letter: dict, reference: str | None) -> list[str]:
 
 
 def _save_disclosure(db: sqlite_utils.Database, rows: DisclosureRows, disclosure_id: int | None,
-                     facet_keys: dict[tuple, int]) -> None:
-    """Write one disclosure's rows, replacing what its id held."""
-    row = dict(rows.row)
+                     facet_keys: dict[tuple, int], built_from: str) -> int:
+    """Write one disclosure's rows, replacing what its id held; return its id."""
+    row = {**rows.row, "built_from": built_from, "rows_hash": rows.digest}
     values = tuple(row[c] for c in COMBINED_FACETS)
     if values not in facet_keys:
-        facet_keys[values] = db.table("facet_combinations").insert(dict(zip(COMBINED_FACETS, values))).last_pk
+        facet_keys[values] = db.execute(f"insert into facet_combinations ({', '.join(COMBINED_FACETS)}) values ({', '.join('?' * len(values))})",
+                                        values).lastrowid
     row["facet_key"] = facet_keys[values]
-    table = db.table("disclosures")
+    columns = list(row)
     if disclosure_id is None:
-        disclosure_id = table.insert(row).last_pk
+        disclosure_id = db.execute(f"insert into disclosures ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
+                                   [row[c] for c in columns]).lastrowid
     else:
-        table.update(disclosure_id, row)
-    _clear_children(db, disclosure_id)
-    db.table("questions").insert_all({"disclosure_id": disclosure_id, **q} for q in rows.questions)
-    db.table("disclosure_exemptions").insert_all({"disclosure_id": disclosure_id, **c} for c in rows.citations)
+        db.execute(f"update disclosures set {', '.join(f'[{c}] = ?' for c in columns)} where id = ?", [*row.values(), disclosure_id])
+        _clear_children(db, disclosure_id)
+    assert disclosure_id is not None
+    db.conn.executemany("insert into questions (disclosure_id, number, position, question, answer, outcome) values (?, ?, ?, ?, ?, ?)",
+                        [(disclosure_id, q["number"], q["position"], q["question"], q["answer"], q["outcome"]) for q in rows.questions])
+    db.conn.executemany("insert into disclosure_exemptions (disclosure_id, code, cited_as, questions) values (?, ?, ?, ?)",
+                        [(disclosure_id, c["code"], c["cited_as"], c["questions"]) for c in rows.citations])
     db.execute("insert into disclosures_fts (rowid, title, questions, answers, attachments) values (?, ?, ?, ?, ?)",
                [disclosure_id, *rows.search])
     db.execute(f"update documents set disclosure_id = ? where id in ({','.join('?' * len(rows.documents))})",
                [disclosure_id, *rows.documents])
+    return disclosure_id
 
 
 def _clear_children(db: sqlite_utils.Database, disclosure_id: int) -> None:
@@ -267,6 +399,6 @@ def _clear_children(db: sqlite_utils.Database, disclosure_id: int) -> None:
 def _delete_disclosure(db: sqlite_utils.Database, disclosure_id: int) -> None:
     _clear_children(db, disclosure_id)
     db.execute("update documents set disclosure_id = null where disclosure_id = ?", [disclosure_id])
+    forget(db, disclosure_id)
     db.execute("delete from disclosure_links where earlier_id = ? or later_id = ?", [disclosure_id, disclosure_id])
-    db.execute("delete from similarity_checked where disclosure_id = ?", [disclosure_id])
     db.execute("delete from disclosures where id = ?", [disclosure_id])

@@ -11,18 +11,23 @@ F1 0.95 and its token-set ratio 0.93 against this score's 0.98: a one-word diffe
 topic ("drones", "tasers") weighs little in a character-level ratio of short strings.
 
 The work is incremental: each response is compared once for each version of its questions
-(`similarity_checked` holds a digest of the questions it was compared with), against the
-candidates SQLite's own full-text index offers for its words, not against every response.
+(`similarity_checked` holds a digest of the questions it was compared with and its signature),
+against the responses whose MinHash shares a band with it (`similarity_bands`, kept in the
+database as each response is compared), not against every response.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
 import time
+from collections.abc import Iterable
+from importlib.metadata import version
 
 import sqlite_utils
+from datasketch import MinHash
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +35,14 @@ THRESHOLD = 70
 # A first comparison of a large archive takes about 5 ms a response (benchmarks/similar.py): a
 # build spends at most this long on it, so the nightly job is never held up, and goes on next time.
 BUDGET_S = 120.0
-CANDIDATES = 30  # the best full-text matches scored for each response
+CANDIDATES = 100  # the responses sharing most bands that are scored for each
+# MinHash LSH (datasketch's MinHash): 32 bands of 4 values. A pair at the threshold (Dice 70, Jaccard
+# 0.54) shares a band with probability 0.94, one at Dice 80 with 0.99, and two unrelated requests
+# (Jaccard 0.1) with 0.003, so a response is scored against a few dozen others, not the archive.
+BANDS, ROWS = 32, 4
+_PERMUTATIONS = MinHash(num_perm=BANDS * ROWS, seed=1, scheme="affine32").permutations
+# Bands stored by another version of this scheme would not meet new ones: all are compared again.
+BANDS_VERSION = f"datasketch {version('datasketch')} affine32 seed 1, {BANDS}x{ROWS}"
 
 _ASKING = frozenset("""
 a about all also an and any are as at be been being broken by can could detail details do does down during each
@@ -60,10 +72,12 @@ def signature(questions: list[str]) -> str:
         word = _SYNONYMS.get(word, word)
         if word in _ASKING or len(word) < 2:
             continue
-        words.add(_SYNONYMS.get(_stem(word), _stem(word)))
+        stem = _stem(word)
+        words.add(_SYNONYMS.get(stem, stem))
     return " ".join(sorted(words))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a few thousand words make up most requests
 def _stem(word: str) -> str:
     """A crude English stem, the same for both sides of a comparison: drones, drone; refused, refuse; stopped, stop."""
     for suffix, keep in (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("s", "")):
@@ -81,54 +95,86 @@ def score(a: str, b: str) -> float:
     return 200.0 * len(first & second) / (len(first) + len(second)) if first and second else 0.0
 
 
-def link_similar(db: sqlite_utils.Database, budget_s: float = BUDGET_S) -> int:
-    """Compare each response whose questions have not been compared yet, for at most budget_s seconds
-    (the rest are compared by the next build); return how many were compared."""
+def link_similar(db: sqlite_utils.Database, changed: Iterable[int] = (), budget_s: float = BUDGET_S) -> int:
+    """Compare each response not compared yet, or rewritten (changed) since, whose questions are not the ones it
+    was compared with, for at most budget_s seconds (the rest are compared by the next build); return how many."""
     started = time.monotonic()
-    checked, known = {}, {}  # what was compared, and the signatures kept so a candidate is not read and normalised again
-    for r in db.query("select disclosure_id, questions_hash, signature from similarity_checked"):
-        checked[r["disclosure_id"]], known[r["disclosure_id"]] = r["questions_hash"], r["signature"]
+    _same_bands(db)
+    ids = sorted(set(changed) | {r[0] for r in db.execute(
+        "select d.id from disclosures d where not exists (select 1 from similarity_checked s where s.disclosure_id = d.id)")})
     todo = []
-    for row in db.query("select d.id, coalesce(d.letter_date, d.published_date, d.first_seen_at, '') as at, "
-                        "group_concat(q.question, char(10)) as questions from disclosures d "
-                        "join questions q on q.disclosure_id = d.id group by d.id"):
-        digest = hashlib.sha256(row["questions"].encode()).hexdigest()[:16]
-        if checked.get(row["id"]) != digest:
-            todo.append((row["id"], row["at"], row["questions"], digest))
-    known.update({disclosure_id: signature(questions.split("\n")) for disclosure_id, _, questions, _ in todo})
+    for chunk in range(0, len(ids), 500):
+        marks = ",".join(map(str, ids[chunk:chunk + 500]))
+        for disclosure_id, at, questions, checked in db.execute(
+                "select d.id, coalesce(d.letter_date, d.published_date, d.first_seen_at, ''), group_concat(q.question, char(10)), "
+                f"s.questions_hash from disclosures d join questions q on q.disclosure_id = d.id left join similarity_checked s on "
+                f"s.disclosure_id = d.id where d.id in ({marks}) group by d.id"):
+            digest = hashlib.sha256(questions.encode()).hexdigest()[:16]
+            if checked != digest:
+                todo.append((disclosure_id, at, questions, digest))
     done = 0
-    for disclosure_id, at, questions, digest in todo:
-        if time.monotonic() - started > budget_s:
-            log.info("similar requests: %d responses left to compare, on the next run", len(todo) - done)
-            break
-        done += 1
-        db.execute("delete from disclosure_links where kind = 'similar' and (earlier_id = ? or later_id = ?)", [disclosure_id, disclosure_id])
-        for other, other_at, value in _alike(db, disclosure_id, questions, known):
-            first, second = (disclosure_id, other) if (at, disclosure_id) <= (other_at, other) else (other, disclosure_id)
-            db.execute("insert or replace into disclosure_links (earlier_id, later_id, kind, score, detail) values (?, ?, 'similar', ?, ?)",
-                       [first, second, round(value, 1), "the questions read alike"])
-        db.table("similarity_checked").upsert({"disclosure_id": disclosure_id, "questions_hash": digest, "signature": known[disclosure_id]},
-                                              pk="disclosure_id")
+    with db.atomic():
+        for disclosure_id, at, questions, digest in todo:
+            if time.monotonic() - started > budget_s:
+                log.info("similar requests: %d responses left to compare, on the next run", len(todo) - done)
+                break
+            done += 1
+            forget(db, disclosure_id)
+            mine = signature(questions.split("\n"))
+            keys = bands(mine)
+            for other, other_at, value in _alike(db, disclosure_id, mine, keys):
+                first, second = (disclosure_id, other) if (at, disclosure_id) <= (other_at, other) else (other, disclosure_id)
+                db.execute("insert or replace into disclosure_links (earlier_id, later_id, kind, score, detail) "
+                           "values (?, ?, 'similar', ?, ?)", [first, second, round(value, 1), "the questions read alike"])
+            db.execute("insert into similarity_checked (disclosure_id, questions_hash, signature) values (?, ?, ?)",
+                       [disclosure_id, digest, mine])
+            db.conn.executemany("insert or ignore into similarity_bands (band, disclosure_id) values (?, ?)",
+                                [(key, disclosure_id) for key in keys])
     return done
 
 
-def _alike(db: sqlite_utils.Database, disclosure_id: int, questions: str, known: dict[int, str]) -> list[tuple[int, str, float]]:
-    """Other responses whose questions score at least THRESHOLD, from the full-text index's best candidates for
-    the words that say what is asked (as printed: the index stems them its own way)."""
-    words = sorted({w for w in _WORD.findall(questions.lower()) if w not in _ASKING and w not in _SYNONYMS and re.fullmatch(r"[a-z]{3,}", w)})
+def _same_bands(db: sqlite_utils.Database) -> None:
+    kept = db.execute("select value from settings where key = 'similarity_bands'").fetchone()
+    if kept and kept[0] == BANDS_VERSION:
+        return
+    with db.atomic():
+        db.execute("delete from similarity_bands")
+        db.execute("delete from similarity_checked")
+        db.execute("insert or replace into settings (key, value) values ('similarity_bands', ?)", [BANDS_VERSION])
+
+
+def forget(db: sqlite_utils.Database, disclosure_id: int) -> None:
+    """Take a response out of the comparison: its links by reading alike, its signature and its bands."""
+    kept = db.execute("select signature from similarity_checked where disclosure_id = ?", [disclosure_id]).fetchone()
+    if kept:
+        db.conn.executemany("delete from similarity_bands where band = ? and disclosure_id = ?",
+                            [(key, disclosure_id) for key in bands(kept[0])])
+        db.execute("delete from similarity_checked where disclosure_id = ?", [disclosure_id])
+    db.execute("delete from disclosure_links where kind = 'similar' and (earlier_id = ? or later_id = ?)", [disclosure_id, disclosure_id])
+
+
+def bands(mine: str) -> list[int]:
+    """The signature's MinHash, cut into BANDS bands of ROWS values, each hashed to a 32-bit key. Two signatures
+    whose words overlap by a Jaccard index j share some band with probability 1 - (1 - j**ROWS) ** BANDS."""
+    words = mine.split()
     if not words:
         return []
-    query = "questions : (" + " OR ".join(f'"{w}"' for w in words) + ")"
-    candidates = db.execute("""
-        select f.rowid, coalesce(d.letter_date, d.published_date, d.first_seen_at, '') from disclosures_fts f
-        join disclosures d on d.id = f.rowid
-        where disclosures_fts match ? and f.rowid != ? order by bm25(disclosures_fts) limit ?""",
-                            [query, disclosure_id, CANDIDATES]).fetchall()
-    out = []
-    for other, other_at in candidates:
-        if other not in known:
-            known[other] = signature([r[0] for r in db.execute("select question from questions where disclosure_id = ?", [other])])
-        value = score(known[disclosure_id], known[other])
-        if value >= THRESHOLD:
-            out.append((other, other_at, value))
-    return out
+    minhash = MinHash(num_perm=BANDS * ROWS, permutations=_PERMUTATIONS, scheme="affine32")
+    minhash.update_batch([w.encode() for w in words])
+    values = minhash.hashvalues.reshape(BANDS, ROWS)
+    return [int.from_bytes(hashlib.blake2b(bytes([band]) + values[band].tobytes(), digest_size=4).digest(), "big", signed=True)
+            for band in range(BANDS)]
+
+
+def _alike(db: sqlite_utils.Database, disclosure_id: int, mine: str, keys: list[int]) -> list[tuple[int, str, float]]:
+    """Other responses whose questions score at least THRESHOLD, of those that share a band with this one
+    (most shared first: a near-duplicate shares several, a chance collision one)."""
+    if not keys:
+        return []
+    candidates = db.execute(f"""
+        select s.disclosure_id, coalesce(d.letter_date, d.published_date, d.first_seen_at, ''), s.signature
+        from (select disclosure_id, count(*) as shared from similarity_bands where band in ({','.join(map(str, keys))})
+              and disclosure_id != ? group by disclosure_id order by shared desc limit ?) b
+        join similarity_checked s on s.disclosure_id = b.disclosure_id join disclosures d on d.id = b.disclosure_id""",
+                            [disclosure_id, CANDIDATES]).fetchall()
+    return [(other, other_at, value) for other, other_at, theirs in candidates if (value := score(mine, theirs)) >= THRESHOLD]

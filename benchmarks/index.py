@@ -1,0 +1,112 @@
+"""Index-stage benchmark on the search benchmark's generated archive: a full build, a night with
+nothing new, 100 new responses, one withdrawal, and a correction.
+
+    python benchmarks/index.py [--rows 200000] [--db PATH] [--out benchmarks/results/index.json]
+
+Each step runs `build_disclosures` in a fresh process, as the nightly job does, and reports
+its time and the process's peak memory (VmHWM, which a fork does not inherit), with the
+stage's own breakdown (the "index:" log line). The archive is generated once by
+benchmarks/search.py's generator and, with --db, kept for the next run.
+
+Targets at 200,000 responses: a night with nothing new under 2 s; 100 new under 5 s; a full
+build under 90 s with peak memory under 500 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.search import generate  # noqa: E402
+
+STEP = r"""
+import json, logging, sys, time
+sys.path.insert(0, {root!r})
+records = []
+logging.basicConfig(level=logging.INFO, handlers=[type("H", (logging.Handler,), {{"emit": lambda self, r: records.append(r.getMessage())}})()])
+from pipelines import corrections as hand
+from pipelines.db import open_db
+from pipelines.index import build_disclosures
+db = open_db({db!r})
+{before}
+started = time.perf_counter()
+count = {action}
+seconds = time.perf_counter() - started
+peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
+print(json.dumps({{"returned": count, "seconds": round(seconds, 2), "peak_mb": round(peak), "log": [r for r in records if r.startswith("index")]}}))
+"""
+
+# The command's own work, with the index build it ends with.
+WITHDRAW = """from pipelines.files import FileStore
+from pipelines.withdraw import withdraw
+url = db.execute("select url from document_urls order by rowid desc limit 1").fetchone()[0]"""
+
+
+def step(db: Path, before: str = "", action: str = "build_disclosures(db)") -> dict:
+    code = STEP.format(root=str(ROOT), db=str(db), before=before, action=action)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.exit(done.stderr)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--db", type=Path, help="Generate the archive here once and keep it (default: a temporary directory).")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "index.json")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        source = args.db or Path(tmp) / "generated.db"
+        if not source.exists():
+            started = time.perf_counter()
+            generate(source, args.rows)
+            print(f"generated {args.rows:,} responses' documents and parses in {time.perf_counter() - started:.0f} s", flush=True)
+        db = Path(tmp) / "foilog.db"
+        shutil.copy(source, db)
+        with sqlite3.connect(db) as conn:  # the index alone: no earlier build's rows
+            for table in ("disclosures", "questions", "disclosure_exemptions", "disclosures_fts", "facet_combinations",
+                          "disclosure_links", "cluster_members", "similarity_checked"):
+                if conn.execute("select 1 from sqlite_master where name = ?", (table,)).fetchone():
+                    conn.execute(f"delete from {table}")
+        steps = {}
+        for name, kwargs in [
+            ("full build", {}),
+            ("nothing new", {}),
+            ("100 new responses", {"before": f"from benchmarks.search import generate\ndb.close()\n"
+                                             f"generate({str(db)!r}, 100, first={args.rows + 1})\ndb = open_db({str(db)!r})"}),
+            ("one withdrawal", {"before": WITHDRAW, "action": f"withdraw(db, FileStore({str(Path(tmp) / 'files')!r}), url, 'benchmark').files"}),
+            ("one correction", {"action": "build_disclosures(db, hand.Corrections(by_key={'ref:000007/22': {'outcome': 'refused', 'note': 'benchmark'}}))"}),
+            ("nothing new, again", {}),
+        ]:
+            steps[name] = step(db, **kwargs)
+            print(name, json.dumps(steps[name]), flush=True)
+        size_mb = round(db.stat().st_size / 1e6)
+    report = {
+        "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}",
+        "responses": args.rows, "db_mb": size_mb, "steps": steps,
+        "targets": {
+            "nothing new under 2 s": steps["nothing new"]["seconds"] < 2,
+            "100 new under 5 s": steps["100 new responses"]["seconds"] < 5,
+            "full build under 90 s": steps["full build"]["seconds"] < 90,
+            "full build peak under 500 MB": steps["full build"]["peak_mb"] < 500,
+        },
+    }
+    args.out.write_text(json.dumps(report, indent=1) + "\n")
+    print(json.dumps(report["targets"], indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""The incremental index: a build rewrites only the responses whose documents, parses or corrections changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from pipelines import corrections as hand
+from pipelines.db import open_db
+from pipelines.index import build_disclosures
+from tests.conftest import foilog, rows
+
+
+@pytest.fixture
+def db(built: Path, tmp_path: Path) -> Path:
+    shutil.copy(built / "foilog.db", tmp_path / "foilog.db")
+    return tmp_path / "foilog.db"
+
+
+def _stamps(db: Path) -> dict[str, tuple[str, str]]:
+    return {r["key"]: (r["updated_at"], r["rows_hash"]) for r in rows(db, "select key, updated_at, rows_hash from disclosures")}
+
+
+def _statements(db_path: Path, corrections: hand.Corrections | None = None) -> list[str]:
+    """The build's writes to the response tables, as SQLite traced them."""
+    db = open_db(db_path)
+    written: list[str] = []
+    db.conn.set_trace_callback(lambda sql: written.append(sql) if sql.lstrip().lower().startswith(("insert", "update", "delete")) else None)
+    build_disclosures(db, corrections)
+    db.conn.set_trace_callback(None)
+    db.close()
+    return [s for s in written if any(t in s for t in ("disclosures", "questions", "disclosure_exemptions", "disclosures_fts"))]
+
+
+def test_a_build_with_nothing_new_writes_no_response(db: Path) -> None:
+    before = _stamps(db)
+    assert _statements(db) == []
+    assert _stamps(db) == before
+
+
+def test_a_changed_parse_rewrites_only_its_response_and_stamps_it(db: Path) -> None:
+    before = _stamps(db)
+    target = rows(db, "select d.key, d.document_id, p.sha256, p.result from disclosures d join documents x on x.id = d.document_id "
+                      "join parses p on p.sha256 = x.sha256 where d.reference = '001876/22'")[0]
+    letter = json.loads(target["result"])
+    letter["questions"][0]["answer"] = "The figure is now 42."
+    with sqlite3.connect(db) as conn:  # as a new parser version would read it, written by another connection
+        conn.execute("update parses set result = ? where sha256 = ?", (json.dumps(letter), target["sha256"]))
+    build_disclosures(open_db(db))
+    after = _stamps(db)
+    assert {k for k in after if after[k] != before[k]} == {target["key"]}
+    assert after[target["key"]][0] >= before[target["key"]][0]
+    answers = rows(db, "select q.answer from questions q join disclosures d on d.id = q.disclosure_id where d.key = ?", (target["key"],))
+    assert answers[0]["answer"] == "The figure is now 42."
+    assert rows(db, "select count(*) as n from disclosures_fts where disclosures_fts match '42'")[0]["n"] == 1
+
+
+def test_a_parse_rewritten_to_the_same_reading_keeps_its_updated_at(db: Path) -> None:
+    before = _stamps(db)
+    with sqlite3.connect(db) as conn:  # every file parsed again, as a new parser version that reads the same
+        conn.execute("update parses set parsed_at = '2030-01-01T00:00:00+00:00'")
+    build_disclosures(open_db(db))
+    assert _stamps(db) == before
+    assert _statements(db) == []  # and the next build has nothing to do
+
+
+def test_a_correction_rewrites_only_the_corrected_response(db: Path, tmp_path: Path) -> None:
+    before = _stamps(db)
+    path = tmp_path / "corrections.yml"
+    path.write_text("corrections:\n  - reference: 001876/22\n    outcome: refused\n    note: checked by hand\n")
+    build_disclosures(open_db(db), hand.load(path))
+    after = _stamps(db)
+    changed = {k for k in after if after[k] != before[k]}
+    assert changed == {r["key"] for r in rows(db, "select key from disclosures where reference = '001876/22'")}
+    assert rows(db, "select outcome, corrected from disclosures where reference = '001876/22'")[0]["outcome"] == "refused"
+    path.write_text("corrections: []\n")  # taken back: the response is the parser's reading again
+    build_disclosures(open_db(db), hand.load(path))
+    assert rows(db, "select corrected from disclosures where reference = '001876/22'")[0]["corrected"] == 0
+    assert _stamps(db).keys() == before.keys()
+
+
+def test_withdrawing_one_response_touches_no_other(db: Path, built: Path, tmp_path: Path) -> None:
+    before = _stamps(db)
+    shutil.copytree(built / "files", tmp_path / "files")
+    done = foilog("withdraw", "001876/22", "--reason", "published in error", "--db", str(db), "--data-dir", str(tmp_path / "files"))
+    assert done.returncode == 0, done.stderr
+    after = _stamps(db)
+    assert set(before) - set(after) == {k for k in before if k == "001876/22"}
+    assert {k: v for k, v in before.items() if k in after} == after
+
+
+def test_a_database_from_before_the_summaries_is_summarised_and_built_the_same(db: Path) -> None:
+    expected = rows(db, "select key, title, outcome, exemption_sections, response_working_days from disclosures order by key")
+    with sqlite3.connect(db) as conn:  # the shape of a database written before this version
+        for trigger in ("parses_summary_insert", "parses_summary_update", "parses_summary_delete"):
+            conn.execute(f"drop trigger {trigger}")
+        conn.execute("drop table parse_summaries")
+        conn.execute("update disclosures set built_from = null, rows_hash = null")
+    build_disclosures(open_db(db))
+    summaries = rows(db, "select count(*) as n from parse_summaries")[0]["n"]
+    assert summaries == rows(db, "select count(*) as n from parses")[0]["n"] > 0
+    assert [tuple(r) for r in rows(db, "select key, title, outcome, exemption_sections, response_working_days from disclosures order by key")] \
+        == [tuple(r) for r in expected]
+    assert rows(db, "select count(*) as n from disclosures where built_from is null")[0]["n"] == 0
