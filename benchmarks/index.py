@@ -3,7 +3,9 @@ nothing new, 100 new responses, one withdrawal, and a correction.
 
     python benchmarks/index.py [--rows 200000] [--db PATH] [--out benchmarks/results/index.json]
 
-Each step runs `build_disclosures` in a fresh process, as the nightly job does, and reports
+After the full build, the first comparison of every response for "asked before" is run to
+its end (a nightly build spends at most two minutes on it), so that the steps after it time a
+settled archive. Each step runs in a fresh process, as the nightly job does, and reports
 its time and the process's peak memory (VmHWM, which a fork does not inherit), with the
 stage's own breakdown (the "index:" log line). The archive is generated once by
 benchmarks/search.py's generator and, with --db, kept for the next run.
@@ -67,6 +69,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--db", type=Path, help="Generate the archive here once and keep it (default: a temporary directory).")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "index.json")
+    parser.add_argument("--keep", type=Path, help="Keep the built database here, for the search and research benchmarks.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         source = args.db or Path(tmp) / "generated.db"
@@ -84,6 +87,10 @@ def main() -> None:
         steps = {}
         for name, kwargs in [
             ("full build", {}),
+            # A build compares for at most BUDGET_S; here the first comparison is run to the end, once.
+            ("first comparison of every response, to the end", {
+                "before": "from pipelines.similar import link_similar\nfrom pipelines.clusters import build_clusters",
+                "action": "(link_similar(db, budget_s=float('inf')), build_clusters(db))[0]"}),
             ("nothing new", {}),
             ("100 new responses", {"before": f"from benchmarks.search import generate\ndb.close()\n"
                                              f"generate({str(db)!r}, 100, first={args.rows + 1})\ndb = open_db({str(db)!r})"}),
@@ -94,6 +101,15 @@ def main() -> None:
             steps[name] = step(db, **kwargs)
             print(name, json.dumps(steps[name]), flush=True)
         size_mb = round(db.stat().st_size / 1e6)
+        if args.keep:  # for benchmarks/search.py --db and benchmarks/research.py --db
+            shutil.copy(db, args.keep)
+            full = steps["full build"]
+            with sqlite3.connect(db) as conn:
+                rows = {t: conn.execute(f"select count(*) from [{t}]").fetchone()[0]
+                        for t in ("disclosures", "questions", "disclosure_exemptions")}
+            args.keep.with_name(args.keep.name + ".build.json").write_text(json.dumps({
+                "disclosures": full["returned"], "rows": rows, "seconds": full["seconds"], "peak_rss_mb": full["peak_mb"],
+                "disclosures_per_s": round(full["returned"] / full["seconds"]), "db_mb": size_mb, "fts_mb": None}))
     report = {
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}",
         "responses": args.rows, "db_mb": size_mb, "steps": steps,

@@ -52,6 +52,7 @@ SEED = 20261125
 COMMON, MEDIUM, PHRASE = "incidents", "drones", '"body worn video"'
 RATES = {"incidents": 0.30, "drones": 0.03, "body worn video": 0.01, "body": 0.04, "video": 0.04}
 SEARCHES = {"common word (30%)": COMMON, "medium word (3%)": MEDIUM, "phrase": PHRASE, "no search (browsing)": None}
+ROUND_ROBINS = 0.05
 OUTCOMES = (["disclosed"] * 45 + ["partially_disclosed"] * 20 + ["refused"] * 12 + ["not_held"] * 18
             + ["neither_confirm_nor_deny"] * 5)
 SECTIONS = [s for s in CATALOGUE if s not in ("12", "14")]
@@ -72,12 +73,24 @@ def vocabulary(rng: random.Random, size: int = 6000) -> tuple[list[str], list[fl
     return ranked, list(itertools.accumulate(1 / (rank + 1) for rank in range(size)))
 
 
-def letter(rng: random.Random, words: list[str], weights: list[float], n: int) -> tuple[dict, str, str]:
+def letter(rng: random.Random, words: list[str], weights: list[float], n: int, asked: list[list[str]] | None = None) -> tuple[dict, str, str]:
     def sentence(low: int, high: int) -> list[str]:
         return rng.choices(words, cum_weights=weights, k=rng.randint(low, high))
 
     questions = [{"number": str(i + 1), "text": " ".join(sentence(12, 40)) + "?",
                   "answer": " ".join(sentence(10, 80)) + "."} for i in range(rng.choices([1, 2, 3, 4, 6, 9], [20, 20, 20, 15, 15, 10])[0])]
+    if asked is not None:
+        # One request in twenty asks again what an earlier one asked (a round-robin, or the same
+        # request a year on), in another order and without one of its words; the rest are new.
+        if asked and rng.random() < ROUND_ROBINS:
+            again = rng.choice(asked)
+            questions = [{"number": str(i + 1), "text": text, "answer": " ".join(sentence(10, 80)) + "."}
+                         for i, text in enumerate(rng.sample(again, len(again)))]
+            parts = questions[0]["text"].split(" ")
+            del parts[rng.randrange(len(parts))]
+            questions[0]["text"] = " ".join(parts)
+        asked.append([q["text"] for q in questions])
+        del asked[:-5000]  # a window of recent requests, as requests are asked again within a few years
     title_words = sentence(3, 7)
     for phrase, rate in RATES.items():
         if rng.random() < rate:
@@ -90,6 +103,8 @@ def letter(rng: random.Random, words: list[str], weights: list[float], n: int) -
                 parts.insert(rng.randrange(len(parts)), phrase)
                 target[field] = " ".join(parts)
     outcome = rng.choice(OUTCOMES)
+    for q in questions:  # as the parse stage reads each answer (pipelines/parse.py with_answer_outcomes)
+        q["outcome"] = {"partially_disclosed": rng.choice(["disclosed", "refused", "not_held"])}.get(outcome, outcome)
     cited = rng.sample(SECTIONS, rng.randint(1, 3)) if outcome in ("partially_disclosed", "refused", "neither_confirm_nor_deny") else []
     if outcome == "refused" and rng.random() < 0.4:
         cited = ["12"]
@@ -115,6 +130,7 @@ def generate(db_path: Path, rows: int, first: int = 1) -> None:
     db = open_db(db_path)
     stamp = "2026-11-25T00:00:00+00:00"
     batch: dict[str, list[dict]] = {"documents": [], "document_urls": [], "parses": []}
+    asked: list[list[str]] = []
 
     def flush() -> None:
         with db.atomic():
@@ -123,7 +139,7 @@ def generate(db_path: Path, rows: int, first: int = 1) -> None:
                 items.clear()
 
     for n in range(first, first + rows):
-        result, title, force = letter(rng, words, weights, n)
+        result, title, force = letter(rng, words, weights, n, asked)
         text = json.dumps(result)
         sha = hashlib.sha256(text.encode()).hexdigest()
         url = f"https://{force.lower()}.example/disclosure-log/{n}.pdf"

@@ -29,7 +29,7 @@ DISCLOSURE_COLUMNS: dict[str, type] = {
 # The disclosures table's default facets, in the order pages show them, and their kinds: the
 # one list of them. `foilog serve` adds them to metadata.yml's table settings, facet_combinations
 # holds each combination of their values, and pipelines/web/facets.py counts them together.
-COMBINED_FACETS = {"force": "column", "outcome": "column", "exemption_sections": "array", "year": "column",
+COMBINED_FACETS = {"force": "column", "forces": "array", "outcome": "column", "exemption_sections": "array", "year": "column",
                    "needs_review": "column", "late": "column", "response_working_days": "column"}
 
 # table -> (columns, primary key, indexes). Columns are only ever added, never changed,
@@ -87,6 +87,11 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     # groups documents by, so that it reads a letter only when something about it changed. revision grows
     # with every write of the parse.
     "parse_summaries": ({"sha256": str, "reference": str, "question_count": int, "revision": int}, "sha256", [("revision",)]),
+    # The listing entries whose documents, URLs or parses changed since the last index build, queued by the
+    # triggers below whoever writes them; the index stage reads these again, and nothing else (pipelines/index.py).
+    "index_queue": ({"entry_url": str}, None, []),
+    # Each listing entry's response, by key, as the last index build grouped them.
+    "index_entries": ({"entry_url": str, "key": str}, "entry_url", [("key",)]),
     # Attachments the audit held back that a person decided to serve, and why (foilog release).
     "releases": ({"sha256": str, "url": str, "reason": str, "released_by": str, "released_at": str}, "sha256", []),
     # The captures a web archive's CDX index listed for an archive source: later runs ask only for newer ones.
@@ -100,7 +105,9 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "disclosures": (DISCLOSURE_COLUMNS, "id", [
         ("key",), ("reference",), ("force",), ("outcome",), ("year",), ("letter_date",),
         # Narrow and covering: a search's count and its facet counts read this, not the wide rows.
-        ("id", "facet_key")]),
+        ("id", "facet_key"),
+        # And the trends page's charts (pipelines/web/charts.py), each read from one of these alone.
+        ("year", "outcome"), ("response_working_days", "late"), ("id", "year", "forces")]),
     # Each combination of the default facets' values that some response has. A page counts
     # its matches by facet_key in one pass and adds them up per value here, instead of one
     # pass over the matches per facet (pipelines/web/facets.py).
@@ -158,10 +165,29 @@ _SUMMARY = """insert into parse_summaries (sha256, reference, question_count, re
     (select coalesce(max(revision), 0) + 1 from parse_summaries))
     on conflict (sha256) do update set reference = excluded.reference, question_count = excluded.question_count,
     revision = excluded.revision;"""
+# What the index stage reads of an entry (pipelines/index.py _LIGHT): a change to any of it queues the entry.
+_QUEUE_DOCUMENT = "insert into index_queue (entry_url) select entry_url from document_urls where document_id = {doc};"
+_QUEUE_SHA = ("insert into index_queue (entry_url) select u.entry_url from documents d join document_urls u "
+              "on u.document_id = d.id where d.sha256 = {sha};")
+# A capture of a web archive makes the older captures of its URL history, whichever entry they are in.
+_QUEUE_URL = ("insert into index_queue (entry_url) values ({row}.entry_url); insert into index_queue (entry_url) "
+              "select entry_url from document_urls where {row}.original_url is not null and original_url = {row}.original_url;")
+_URL_READ = ("document_id", "force", "entry_url", "title", "listing_reference", "published_date", "captured_at", "original_url",
+             "sha256", "error", "first_seen_at", "url")
+_DOCUMENT_READ = ("kind", "status", "first_seen_at", "sha256", "removed_at")
 TRIGGERS = {
-    "parses_summary_insert": f"AFTER INSERT ON parses BEGIN {_SUMMARY} END",
-    "parses_summary_update": f"AFTER UPDATE ON parses BEGIN {_SUMMARY} END",
-    "parses_summary_delete": "AFTER DELETE ON parses BEGIN delete from parse_summaries where sha256 = old.sha256; END",
+    "parses_summary_insert": f"AFTER INSERT ON parses BEGIN {_SUMMARY} {_QUEUE_SHA.format(sha='new.sha256')} END",
+    "parses_summary_update": f"AFTER UPDATE ON parses BEGIN {_SUMMARY} {_QUEUE_SHA.format(sha='new.sha256')} END",
+    "parses_summary_delete": "AFTER DELETE ON parses BEGIN delete from parse_summaries where sha256 = old.sha256; "
+                             f"{_QUEUE_SHA.format(sha='old.sha256')} END",
+    "document_urls_queue_insert": f"AFTER INSERT ON document_urls BEGIN {_QUEUE_URL.format(row='new')} END",
+    "document_urls_queue_update": "AFTER UPDATE ON document_urls WHEN " + " or ".join(f"old.{c} is not new.{c}" for c in _URL_READ)
+                                  + f" BEGIN {_QUEUE_URL.format(row='old')} {_QUEUE_URL.format(row='new')} END",
+    "document_urls_queue_delete": f"AFTER DELETE ON document_urls BEGIN {_QUEUE_URL.format(row='old')} END",
+    "documents_queue_update": "AFTER UPDATE ON documents WHEN " + " or ".join(f"old.{c} is not new.{c}" for c in _DOCUMENT_READ)
+                              + f" BEGIN {_QUEUE_DOCUMENT.format(doc='new.id')} END",
+    "documents_queue_delete": f"AFTER DELETE ON documents BEGIN {_QUEUE_DOCUMENT.format(doc='old.id')} END",
+    "document_versions_queue_insert": f"AFTER INSERT ON document_versions BEGIN {_QUEUE_DOCUMENT.format(doc='new.document_id')} END",
 }
 
 # Views people query often, kept as data like the tables.
@@ -226,7 +252,10 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
             select sha256, case when json_valid(result) then json_extract(result, '$.reference') end,
                    case when json_valid(result) then coalesce(json_array_length(result, '$.questions'), 0) end, rowid from parses""")
     for name, sql in TRIGGERS.items():
-        db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {sql}")
+        found = db.execute("select sql from sqlite_master where type = 'trigger' and name = ?", [name]).fetchone()
+        if not found or found[0] != f"CREATE TRIGGER {name} {sql}":
+            db.execute(f"DROP TRIGGER IF EXISTS {name}")
+            db.execute(f"CREATE TRIGGER {name} {sql}")
     db.table("exemptions").upsert_all(
         ({"code": f"s{section}", "section": section, "name": name, "kind": kind,
           "url": LEGISLATION_URL.format(section=section)} for section, (name, kind) in CATALOGUE.items()),

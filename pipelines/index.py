@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,7 +53,7 @@ _LIGHT = """
     from documents d
     join document_urls u on u.document_id = d.id
     left join parse_summaries s on s.sha256 = d.sha256
-    where d.status in ('parsed', 'fetched', 'failed', 'held') and d.sha256 is not null
+    where u.entry_url in ({entries}) and d.status in ('parsed', 'fetched', 'failed', 'held') and d.sha256 is not null
       -- a web archive's capture that a newer capture of the same URL replaced is history, not the response
       and (u.original_url is null or not exists (
            select 1 from document_urls n where n.original_url = u.original_url and n.captured_at > u.captured_at
@@ -67,31 +68,54 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
 
     A disclosure is one response: the documents of one listing entry, merged with every
     other entry that carries the same reference (a joint letter on both forces' logs).
-    Each is keyed on what it is built from (`built_from`: its documents, their parses, the
-    correction applied and this module's version), and only a response whose inputs changed
-    is read and written again, so a night with nothing new reads no letters and
-    `updated_at` says when a row last changed. Ids stay stable by key, and the build is one
-    transaction, so a reader never sees half an index. Corrections by hand (default: the
-    file recorded with the database) are put over what the parser read.
+    Only what changed is read again: triggers on the crawl and parse tables queue each
+    listing entry whose documents, URLs or parses changed (`index_queue`), a changed
+    corrections file queues the entries it names, and a new version of this module queues
+    every entry. The responses those entries belong to, before and after, are grouped
+    again, and each is rewritten only if what it is built from (`built_from`: its documents,
+    their parses, its correction, this module's version) changed, and stamped with a new
+    `updated_at` only if its rows did. Ids stay stable by key, and the build is one
+    transaction, so a reader never sees half an index.
     """
     fixes = corrections if corrections is not None else hand.recorded(db)
     clock = _Clock()
-    groups = _groups(_entries(db))
-    clock("read")
     with db.atomic():
         record_revision_diffs(db)
-        existing = {key: (i, built) for i, key, built in db.execute("select id, key, built_from from disclosures")}
-        stale = {key: i for key, (i, _) in existing.items() if key not in groups}
-        due = {}
-        for key, group in groups.items():
-            fix = fixes.find(_reference(group), _urls(group)) if fixes else None
-            built_from = _built_from(key, group, fix)
-            if existing.get(key, (None, None))[1] != built_from:
-                due[key] = built_from
-        clock("compare")
+        every = _setting(db, "index_version") != INDEX_VERSION
+        queued = None if every else _queued(db, fixes)
+        new_keys = _keys(db, queued)  # entry -> key, for each entry queued that still has documents
+        old_keys = _index_entries(db, queued)
+        affected = set(new_keys.values()) | set(old_keys.values())
+        clock("read")
+        existing = {key: (i, built) for i, key, built in _disclosures(db, None if every else affected)}
+        # A response none of whose entries is left (every one was read again).
+        stale = {key: i for key, (i, _) in existing.items() if key not in affected} if every else {}
+        changed: list[int] = []
+        due_count = 0
+        keys = sorted(affected)
+        members = _members(db, keys, queued, new_keys)
+        ids = {key: i for key, (i, _) in existing.items()}
+        facet_keys = {tuple(r[1:]): r[0] for r in db.execute(f"select key, {', '.join(COMBINED_FACETS)} from facet_combinations")}
+        for start in range(0, len(keys), BATCH):
+            batch = keys[start:start + BATCH]
+            wanted = [entry for key in batch for entry in members.get(key, [])]
+            groups = _groups(_entries(db, wanted))
+            due = {}
+            for key in batch:
+                group = groups.get(key)
+                if not group:
+                    if key in existing:
+                        stale[key] = existing[key][0]
+                    continue
+                fix = fixes.find(_reference(group), _urls(group)) if fixes else None
+                built_from = _built_from(key, group, fix)
+                if existing.get(key, (None, None))[1] != built_from:
+                    due[key] = built_from
+            due_count += len(due)
+            changed += _rebuild(db, {key: groups[key] for key in due}, due, ids, fixes, facet_keys)
         for i in stale.values():
             _delete_disclosure(db, i)
-        changed = _rebuild(db, {key: groups[key] for key in due}, due, {k: v[0] for k, v in existing.items()}, fixes)
+        _remember(db, queued, new_keys, fixes)
         if stale or changed:
             db.execute("delete from facet_combinations where key not in (select facet_key from disclosures where facet_key is not null)")
         clock("write")
@@ -108,9 +132,104 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
         db.execute("PRAGMA analysis_limit = 1000")
         db.execute("ANALYZE disclosures")
     clock("statistics")
-    log.info("index: %d responses; %d to rebuild, %d rewritten, %d removed, %d compared for similarity; seconds %s",
-             len(groups), len(due), len(changed), len(stale), compared, clock.laps)
-    return len(groups)
+    count = db.execute("select count(*) from disclosures").fetchone()[0]
+    log.info("index: %d responses; %s entries read again, %d responses to rebuild, %d rewritten, %d removed, "
+             "%d compared for similarity; seconds %s", count, "all" if queued is None else len(queued), due_count,
+             len(changed), len(stale), compared, clock.laps)
+    return count
+
+
+def _setting(db: sqlite_utils.Database, key: str) -> str | None:
+    row = db.execute("select value from settings where key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), BATCH):
+        yield items[start:start + BATCH]
+
+
+def _marks(items: list[str]) -> str:
+    return ",".join("?" * len(items))
+
+
+def _queued(db: sqlite_utils.Database, fixes: hand.Corrections | None) -> set[str]:
+    """The entries to read again: those the triggers queued, and, when the corrections changed, those they name
+    and those corrected before."""
+    queued = {r[0] for r in db.execute("select distinct entry_url from index_queue")}
+    if _setting(db, "index_corrections") != _corrections_digest(fixes):
+        named = [k.split(":", 1) for k in (fixes.by_key if fixes else {})]
+        references = [value for kind, value in named if kind == "ref"] + [
+            r[0] for r in db.execute("select key from disclosures where corrected = 1")]
+        urls = [value for kind, value in named if kind == "url"]
+        for chunk in _chunks(references):
+            queued.update(r[0] for r in db.execute(f"select entry_url from index_entries where key in ({_marks(chunk)})", chunk))
+        for chunk in _chunks(urls):
+            queued.update(r[0] for r in db.execute(f"select entry_url from document_urls where url in ({_marks(chunk)}) "
+                                                   f"or entry_url in ({_marks(chunk)})", chunk + chunk))
+    return queued
+
+
+def _corrections_digest(fixes: hand.Corrections | None) -> str:
+    return hashlib.sha256(json.dumps(fixes.by_key if fixes else {}, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def _keys(db: sqlite_utils.Database, queued: set[str] | None) -> dict[str, str]:
+    """Each entry's key (its letter's reference, else its listing's, else its URL), for the entries queued (None:
+    every entry), read a batch at a time."""
+    wanted = sorted(queued) if queued is not None else [r[0] for r in db.execute("select distinct entry_url from document_urls")]
+    keys: dict[str, str] = {}
+    for chunk in _chunks(wanted):
+        keys.update((url, _key(entry)) for url, entry in _entries(db, chunk).items())
+    return keys
+
+
+def _key(entry: _Entry) -> str:
+    letter = _best_letter(entry.documents.values())
+    return (letter or {}).get("reference") or entry.reference or f"url:{entry.url}"
+
+
+def _index_entries(db: sqlite_utils.Database, queued: set[str] | None) -> dict[str, str]:
+    if queued is None:
+        return dict(db.execute("select entry_url, key from index_entries").fetchall())
+    found: dict[str, str] = {}
+    for chunk in _chunks(sorted(queued)):
+        found.update(db.execute(f"select entry_url, key from index_entries where entry_url in ({_marks(chunk)})", chunk).fetchall())
+    return found
+
+
+def _disclosures(db: sqlite_utils.Database, keys: set[str] | None) -> Iterator[tuple[int, str, str | None]]:
+    if keys is None:
+        yield from db.execute("select id, key, built_from from disclosures")
+        return
+    for chunk in _chunks(sorted(keys)):
+        yield from db.execute(f"select id, key, built_from from disclosures where key in ({_marks(chunk)})", chunk)
+
+
+def _members(db: sqlite_utils.Database, keys: list[str], queued: set[str] | None, new_keys: dict[str, str]) -> dict[str, list[str]]:
+    """The entries of each response: those queued, by their new keys, and the others it had."""
+    members: dict[str, list[str]] = {}
+    for url, key in new_keys.items():
+        members.setdefault(key, []).append(url)
+    if queued is not None:
+        for chunk in _chunks(keys):
+            for url, key in db.execute(f"select entry_url, key from index_entries where key in ({_marks(chunk)})", chunk):
+                if url not in queued:
+                    members.setdefault(key, []).append(url)
+    return members
+
+
+def _remember(db: sqlite_utils.Database, queued: set[str] | None, new_keys: dict[str, str], fixes: hand.Corrections | None) -> None:
+    """Record each entry's key and what this build read, and empty the queue."""
+    if queued is None:
+        db.execute("delete from index_entries")
+    else:
+        for chunk in _chunks(sorted(queued)):
+            db.execute(f"delete from index_entries where entry_url in ({_marks(chunk)})", chunk)
+    db.conn.executemany("insert into index_entries (entry_url, key) values (?, ?)", new_keys.items())
+    db.execute("delete from index_queue")
+    db.conn.executemany("insert or replace into settings (key, value) values (?, ?)",
+                        [("index_version", INDEX_VERSION), ("index_corrections", _corrections_digest(fixes))])
 
 
 class _Clock:
@@ -128,9 +247,7 @@ class _Clock:
 def _groups(entries: dict[str, _Entry]) -> dict[str, list[_Entry]]:
     groups: dict[str, list[_Entry]] = {}
     for entry in entries.values():
-        letter = _best_letter(entry.documents.values())
-        reference = (letter or {}).get("reference") or entry.reference
-        groups.setdefault(reference or f"url:{entry.url}", []).append(entry)
+        groups.setdefault(_key(entry), []).append(entry)
     return groups
 
 
@@ -148,19 +265,19 @@ def _built_from(key: str, group: list[_Entry], fix: dict | None) -> str:
     """A digest of everything a response's rows are built from: any change to it rebuilds the response."""
     inputs = [INDEX_VERSION, key, fix, sorted((e.url, e.first_seen_at, sorted(e.forces), sorted(e.removed_at.items()),
                                                sorted(tuple(d.items()) for d in e.documents.values())) for e in group)]
-    return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    return hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]  # repr: the same values, the same text, and quick
 
 
 def _rebuild(db: sqlite_utils.Database, groups: dict[str, list[_Entry]], due: dict[str, str], ids: dict[str, int],
-             fixes: hand.Corrections | None) -> list[int]:
+             fixes: hand.Corrections | None, facet_keys: dict[tuple, int]) -> list[int]:
     """Write the rows of each response in groups, BATCH at a time with their parses read then; return
     the ids whose rows changed (a response rebuilt to the same rows keeps its updated_at)."""
-    facet_keys = {tuple(r[1:]): r[0] for r in db.execute(f"select key, {', '.join(COMBINED_FACETS)} from facet_combinations")}
-    kept = {i: digest for i, digest in db.execute("select id, rows_hash from disclosures where rows_hash is not null")} if groups else {}
     at, changed = now(), []
     keys = list(groups)
     for start in range(0, len(keys), BATCH):
         batch = {key: groups[key] for key in keys[start:start + BATCH]}
+        known = [ids[key] for key in batch if key in ids]
+        kept = dict(db.execute(f"select id, rows_hash from disclosures where id in ({_marks(known)})", known).fetchall()) if known else {}
         documents: dict[int, list[dict]] = {}  # a document found at two URLs is in two entries, once for each
         for group in batch.values():
             for e in group:
@@ -224,24 +341,29 @@ def _letter_text(result: str | None) -> list[str]:
     return lines + [f"outcome: {letter.get('outcome')}", "exemptions: " + ", ".join(e["code"] for e in letter.get("exemptions", []))]
 
 
-def _entries(db: sqlite_utils.Database) -> dict[str, _Entry]:
+def _entries(db: sqlite_utils.Database, wanted: list[str]) -> dict[str, _Entry]:
+    """The listing entries wanted, with their documents' identity and state (not their parses)."""
     entries: dict[str, _Entry] = {}
-    cursor = db.execute(_LIGHT)
-    names = [c[0] for c in cursor.description]
-    for values in cursor:
-        row = dict(zip(names, values))
-        entry = entries.setdefault(row["entry_url"], _Entry(url=row["entry_url"], first_seen_at=row["first_seen_at"]))
-        if row["url"] == row["entry_url"] or entry.title is None:
-            entry.title = row["title"] or entry.title
-            entry.reference = row["listing_reference"] or entry.reference
-            entry.published_date = row["published_date"] or entry.published_date
-        entry.first_seen_at = min(entry.first_seen_at, row["first_seen_at"])
-        if row["force"]:
-            entry.forces.add(row["force"])
-        entry.documents[row["id"]] = row
-        entry.removed_at[row["id"]] = row["removed_at"]
-        entry.revised_at = max(filter(None, [entry.revised_at, row["revised_at"]]), default=None)
+    for chunk in _chunks(wanted):
+        cursor = db.execute(_LIGHT.format(entries=_marks(chunk)), chunk)
+        names = [c[0] for c in cursor.description]
+        for values in cursor:
+            _add(entries, dict(zip(names, values)))
     return entries
+
+
+def _add(entries: dict[str, _Entry], row: dict) -> None:
+    entry = entries.setdefault(row["entry_url"], _Entry(url=row["entry_url"], first_seen_at=row["first_seen_at"]))
+    if row["url"] == row["entry_url"] or entry.title is None:
+        entry.title = row["title"] or entry.title
+        entry.reference = row["listing_reference"] or entry.reference
+        entry.published_date = row["published_date"] or entry.published_date
+    entry.first_seen_at = min(entry.first_seen_at, row["first_seen_at"])
+    if row["force"]:
+        entry.forces.add(row["force"])
+    entry.documents[row["id"]] = row
+    entry.removed_at[row["id"]] = row["removed_at"]
+    entry.revised_at = max(filter(None, [entry.revised_at, row["revised_at"]]), default=None)
 
 
 def _letter_summary(document: dict) -> tuple[bool, str | None, int]:
@@ -279,8 +401,10 @@ class DisclosureRows:
     @property
     def digest(self) -> str:
         """What the rows say, apart from when they were written: equal digests, nothing to write."""
-        content = [{k: v for k, v in self.row.items() if k != "updated_at"}, self.questions, self.citations, self.search, self.documents]
-        return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()[:32]
+        # The default facets are in it: a new one gives every row a new facet_key.
+        content = [{k: v for k, v in self.row.items() if k != "updated_at"}, self.questions, self.citations, self.search, self.documents,
+                   list(COMBINED_FACETS)]
+        return hashlib.sha256(repr(content).encode()).hexdigest()[:32]
 
 
 def build_rows(key: str, group: list[_Entry], updated_at: str, corrections: hand.Corrections | None = None) -> DisclosureRows:
@@ -339,13 +463,20 @@ def build_rows(key: str, group: list[_Entry], updated_at: str, corrections: hand
     return DisclosureRows(
         row=row,
         questions=[{"number": q["number"], "position": i, "question": q["text"], "answer": q["answer"],
-                    "outcome": classify_answer(q["answer"]) if q["answer"] else None} for i, q in enumerate(questions)],
+                    "outcome": _answer_outcome(q)} for i, q in enumerate(questions)],
         citations=[{"code": f"s{c['section']}", "cited_as": c["code"], "questions": json.dumps(c.get("questions", []))}
                    for c in citations],
         search=(title or "", "\n".join(q["text"] for q in questions), "\n".join(q["answer"] for q in questions if q["answer"]),
                 "\n".join(dict.fromkeys(_searchable(d) for e in group for d in e.documents.values() if d.get("attachment_text")))),
         documents=[d for e in group for d in e.documents],
     )
+
+
+def _answer_outcome(question: dict) -> str | None:
+    """How the answer answers: as the parse read it, or (a parse from before it did, a correction's question) read now."""
+    if "outcome" in question:
+        return question["outcome"]
+    return classify_answer(question["answer"]) if question["answer"] else None
 
 
 def _searchable(document: dict) -> str:

@@ -8,11 +8,13 @@ import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 import sqlite_utils
 
 from parsers import ParseError
 from parsers.document import parse_document
+from parsers.outcome import classify_answer
 from parsers.version import PARSER_VERSION
 from pipelines.db import now
 from pipelines.files import FileStore, TooLarge, read_capped
@@ -179,10 +181,17 @@ def examine_attachment(sha256: str, data: bytes) -> Outcome:
                                              "findings": [f.to_json() for f in findings]}), text=text)
 
 
+def with_answer_outcomes(letter: dict[str, Any]) -> dict[str, Any]:
+    """The letter with how each answer answers, read once here with the file rather than on every index build."""
+    for question in letter.get("questions") or []:
+        question["outcome"] = classify_answer(question["answer"]) if question.get("answer") else None
+    return letter
+
+
 def parse_bytes(key: str, data: bytes, filename: str | None = None) -> Outcome:
     """Parse one file's bytes; never raises: a file that cannot be parsed, or crashes the parser, is an error."""
     try:
-        return Outcome(key, result=json.dumps(parse_document(data, filename).to_json()))
+        return Outcome(key, result=json.dumps(with_answer_outcomes(parse_document(data, filename).to_json())))
     except ParseError as exc:
         return Outcome(key, error=str(exc))
     except MemoryError:
@@ -193,6 +202,7 @@ def parse_bytes(key: str, data: bytes, filename: str | None = None) -> Outcome:
 
 
 INTERNAL_FIELDS = ("cited_references",)
+QUESTION_INTERNAL_FIELDS = ("outcome",)  # how each answer answers, for the index
 
 
 def extract_record(name: str) -> dict[str, object]:
@@ -205,7 +215,9 @@ def extract_record(name: str) -> dict[str, object]:
     if not outcome.result:
         return {"file": name, "error": outcome.error}
     # INTERFACE.md's keys and no others: what the index also keeps (the references a letter cites) stays inside.
-    return {"file": name, **{k: v for k, v in json.loads(outcome.result).items() if k not in INTERNAL_FIELDS}}
+    letter = json.loads(outcome.result)
+    letter["questions"] = [{k: v for k, v in q.items() if k not in QUESTION_INTERNAL_FIELDS} for q in letter.get("questions") or []]
+    return {"file": name, **{k: v for k, v in letter.items() if k not in INTERNAL_FIELDS}}
 
 
 def extract_files(names: tuple[str, ...] | list[str], limits: Limits = LIMITS) -> Iterator[dict[str, object]]:

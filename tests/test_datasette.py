@@ -268,7 +268,7 @@ def test_default_facets_are_counted_in_one_statement_with_datasettes_own_results
     counted, statements = facets_of(ours, f"/foilog/disclosures.json?{query}")
     expected, stock_statements = facets_of(stock, f"/other/disclosures.json?{query}&{DEFAULT_FACETS}")
     assert counted == expected
-    assert set(counted) == {"force", "outcome", "year", "exemption_sections", "needs_review", "late", "response_working_days"} \
+    assert set(counted) == {"force", "forces", "outcome", "year", "exemption_sections", "needs_review", "late", "response_working_days"} \
         == set(COMBINED_FACETS)
     assert len(statements) == 1 and statements[0].startswith("with matched"), statements
     assert len(stock_statements) == len(COMBINED_FACETS)

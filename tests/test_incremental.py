@@ -96,9 +96,11 @@ def test_withdrawing_one_response_touches_no_other(db: Path, built: Path, tmp_pa
 def test_a_database_from_before_the_summaries_is_summarised_and_built_the_same(db: Path) -> None:
     expected = rows(db, "select key, title, outcome, exemption_sections, response_working_days from disclosures order by key")
     with sqlite3.connect(db) as conn:  # the shape of a database written before this version
-        for trigger in ("parses_summary_insert", "parses_summary_update", "parses_summary_delete"):
+        for (trigger,) in conn.execute("select name from sqlite_master where type = 'trigger'").fetchall():
             conn.execute(f"drop trigger {trigger}")
-        conn.execute("drop table parse_summaries")
+        for table in ("parse_summaries", "index_queue", "index_entries"):
+            conn.execute(f"drop table {table}")
+        conn.execute("delete from settings where key like 'index_%'")
         conn.execute("update disclosures set built_from = null, rows_hash = null")
     build_disclosures(open_db(db))
     summaries = rows(db, "select count(*) as n from parse_summaries")[0]["n"]
@@ -106,3 +108,46 @@ def test_a_database_from_before_the_summaries_is_summarised_and_built_the_same(d
     assert [tuple(r) for r in rows(db, "select key, title, outcome, exemption_sections, response_working_days from disclosures order by key")] \
         == [tuple(r) for r in expected]
     assert rows(db, "select count(*) as n from disclosures where built_from is null")[0]["n"] == 0
+
+
+def _reads_of_entries(db_path: Path) -> int:
+    """How many times the build read listing entries' documents."""
+    db = open_db(db_path)
+    reads: list[str] = []
+    db.conn.set_trace_callback(lambda sql: reads.append(sql) if "join document_urls u on u.document_id = d.id" in sql else None)
+    build_disclosures(db)
+    db.conn.set_trace_callback(None)
+    db.close()
+    return len(reads)
+
+
+def test_a_crawl_that_only_saw_the_same_listings_again_queues_nothing(db: Path) -> None:
+    with sqlite3.connect(db) as conn:  # what a night with nothing new writes
+        conn.execute("update document_urls set last_seen_at = '2030-01-01T00:00:00+00:00', last_seen_run = 99, "
+                     "last_checked_at = '2030-01-01T00:00:00+00:00'")
+        conn.execute("update documents set fetched_at = '2030-01-01T00:00:00+00:00'")
+        assert conn.execute("select count(*) from index_queue").fetchone()[0] == 0
+    assert _reads_of_entries(db) == 0
+
+
+def test_a_changed_listing_title_queues_its_entry_and_only_that_is_read_again(db: Path) -> None:
+    target = rows(db, "select u.entry_url, d.key from document_urls u join documents x on x.id = u.document_id "
+                      "join disclosures d on d.id = x.disclosure_id where d.reference = '001876/22' and u.url = u.entry_url")[0]
+    before = _stamps(db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("update document_urls set title = 'Firearms licences: waiting times (revised title)' where url = ?",
+                     (target["entry_url"],))
+        assert [r[0] for r in conn.execute("select distinct entry_url from index_queue")] == [target["entry_url"]]
+    build_disclosures(open_db(db))
+    after = _stamps(db)
+    assert {k for k in after if after[k] != before[k]} == {target["key"]}
+    assert rows(db, "select title from disclosures where key = ?", (target["key"],))[0]["title"].endswith("(revised title)")
+    assert rows(db, "select count(*) as n from index_queue")[0]["n"] == 0
+
+
+def test_a_new_version_of_the_index_reads_every_entry_again_and_rewrites_nothing_that_reads_the_same(db: Path) -> None:
+    before = _stamps(db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("update settings set value = 'an older version' where key = 'index_version'")
+    assert _reads_of_entries(db) > 0
+    assert _stamps(db) == before

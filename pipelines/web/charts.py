@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+# Each is answered from an index that holds every column it reads (pipelines/db.py), not from the
+# wide rows: benchmarks/research.py times them at 200,000 responses.
 CHARTS = {
     "refusals": """select f.value as force, d.year, e.code, count(distinct d.id) as responses
 from disclosure_exemptions e join disclosures d on d.id = e.disclosure_id, json_each(d.forces) f
