@@ -13,15 +13,13 @@ from dataclasses import dataclass, field, replace
 
 from parsers.dates import DATE, date_from_match
 from parsers.exemptions import extract_exemptions
+from parsers.forces import forces_named
 from parsers.items import Run, inline_items, longest, marker, runs, split_items
 from parsers.outcome import COST_LIMIT, answer_kind, classify_outcome
 from parsers.records import Citation, Letter, Question
 from parsers.references import cited_references, extract_reference
 from parsers.sections import CORRECT_AS_OF, LEAD, split_letter
 
-FORCES = ("Norfolk", "Suffolk")
-
-_FORCES = re.compile(r"\b(Norfolk|Suffolk)(?:\s+(?:and|&)\s+(Norfolk|Suffolk))?\s+Constabular(?:y|ies)", re.I)
 _ANSWER_WORD = re.compile(r"^\s*(?:-\s*)?(?:(?:answer|response|reply|a)\s*[:.-]\s*|answer\s*$)", re.I)
 # How a request item that is a question or an ask begins; a list of names or places does not.
 _ASKS = re.compile(
@@ -331,17 +329,13 @@ def _with_questions(citations: list[Citation], questions: tuple[Question, ...]) 
 
 
 def extract_forces(text: str) -> tuple[str, ...]:
-    """The forces a letter answers for, Norfolk first.
+    """The forces a letter answers for, by short name in alphabetical order (Norfolk, Suffolk).
 
-    Read from the sentence that says who received the request, else the first
-    "X Constabulary" phrase: a letterhead or review address may name another force.
+    Read from the sentence that says who received the request, else the first force
+    phrase (parsers/forces.py): a letterhead or review address may name another force.
     """
     received = re.search(r"[^.\n]*\breceived by\b[^.]*", text, re.I)
-    match = (received and _FORCES.search(received.group(0))) or _FORCES.search(text)
-    if not match:
-        return ()
-    named = {g.capitalize() for g in match.groups() if g}
-    return tuple(f for f in FORCES if f in named)
+    return (received and forces_named(received.group(0))) or forces_named(text)
 
 
 def extract_letter_date(text: str) -> str | None:

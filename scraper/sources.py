@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
+import functools
 import re
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -17,8 +20,10 @@ MAX_URL_LENGTH = 8192  # far past any real link; a 65,536-character one is an at
 # Patterns are searched in the whole URL. "follow" defaults to "under a start URL".
 DEFAULT_PATTERNS: dict[str, dict[str, str]] = {
     "platform": {
-        # .../<container>/<yyyy>/<month>/<slug>/, the month as "march", "march-2024" or "03"
-        "detail": r"/foi-ai/{slug}/(?:[^/?#]+/)+\d{{4}}/(?:[a-z]+(?:-\d{{4}})?|\d{{1,2}})/[^/?#]+/?$",
+        # .../<container>/<yyyy>/<month>/<slug>/, the month as "march", "march-2024" or "03"; or, where a force's
+        # containers are periods, .../disclosure-2024/march-2024/<slug>/
+        "detail": r"(?i)/foi-ai/{slug}/(?:[^/?#]+/)+(?:" + "|".join(calendar.month_name[1:]).lower()
+                  + r")(?:-\d{{4}})?/[^/?#]+/?$|/foi-ai/{slug}/(?:[^/?#]+/)+\d{{4}}/\d{{1,2}}/[^/?#]+/?$",
         "attachment": r"(?i)/SysSiteAssets/.+\.(?:pdf|xlsx?|docx?|csv|odt|ods)(?:[?#]|$)",
     },
     "drupal": {
@@ -36,7 +41,7 @@ class SourceSpec(msgspec.Struct, forbid_unknown_fields=True):
     """One entry of the sources file as written: the schema every key is checked against."""
 
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-    force: Literal["Norfolk", "Suffolk"]
+    force: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]  # a short name: Norfolk, Thames Valley
     layout: Literal["platform", "drupal", "archive"]
     start_urls: Annotated[list[str], msgspec.Meta(min_length=1)] | str | None = None  # required but for an archive
     allowed_hosts: list[str] | None = None
@@ -54,6 +59,8 @@ class SourceSpec(msgspec.Struct, forbid_unknown_fields=True):
     attachment: str | None = None
     transport: Literal["http", "browser"] = "http"
     enabled: bool = True
+    slug: str | None = None  # the force's slug in platform paths; default: the catalogue's (scraper/forces.yml)
+    container: str | None = None  # where its log sits under the slug, for the default start URL; default: the catalogue's
 
 
 @dataclass(frozen=True)
@@ -120,8 +127,14 @@ def parse_source(item: object, where: str) -> Source:
     except msgspec.ValidationError as exc:
         raise SourcesError(f"{where}: {_explain(str(exc))}") from None
     archive = _archive_settings(spec, where) if spec.layout == "archive" else None
+    known = catalogue().get(spec.force.strip().lower())
+    slug = spec.slug or (known.slug if known else re.sub(r"[^a-z0-9]+", "-", spec.force.lower()).strip("-") + "-constabulary")
+    if archive is None and not spec.start_urls and spec.layout == "platform" and known:
+        container = (spec.container if spec.container is not None else known.container).strip("/")
+        spec = msgspec.structs.replace(spec, start_urls=[f"https://{known.host}/foi-ai/{slug}/" + (f"{container}/" if container else "")])
     if archive is None and not spec.start_urls:
-        raise SourcesError(f"{where}: 'start_urls' is required")
+        raise SourcesError(f"{where}: 'start_urls' is required" + ("" if spec.layout != "platform" else
+                           f" (or a force of the catalogue, scraper/forces.yml; {spec.force!r} is not one)"))
     if archive is None and (spec.archive or spec.archive_layout or spec.prefixes):
         raise SourcesError(f"{where}: 'archive', 'archive_layout' and 'prefixes' belong to layout: archive")
     start_urls = archive.start_urls if archive else ([spec.start_urls] if isinstance(spec.start_urls, str) else spec.start_urls or [])
@@ -133,7 +146,6 @@ def parse_source(item: object, where: str) -> Source:
     for url in [archive.archive] if archive else start_urls:
         if not host_allowed(url, hosts):
             raise SourcesError(f"{where}: {'archive' if archive else 'start_urls'}: {url} is not on allowed_hosts")
-    slug = f"{spec.force.lower()}-constabulary"
     defaults = DEFAULT_PATTERNS[spec.archive_layout or spec.layout]
     # Under a start URL: ".../disclosure-logs" also follows ".../disclosure-logs/2019" and "...?year=2019".
     follow = spec.follow or "^(?:" + "|".join(re.escape(u.split("?")[0].rstrip("/")) for u in start_urls) + ")"
@@ -144,7 +156,7 @@ def parse_source(item: object, where: str) -> Source:
             patterns[key] = re.compile(value)
         except re.error as exc:
             raise SourcesError(f"{where}: '{key}' is not a valid regular expression ({exc})") from None
-    return Source(name=spec.name.strip(), force=spec.force, layout=spec.layout, start_urls=tuple(start_urls),
+    return Source(name=spec.name.strip(), force=spec.force.strip(), layout=spec.layout, start_urls=tuple(start_urls),
                   allowed_hosts=hosts, max_pages=spec.max_pages,
                   # The archive asks for restraint: half the live sites' default.
                   requests_per_second=spec.requests_per_second if spec.requests_per_second is not None else (0.5 if archive else 1.0),
@@ -152,6 +164,26 @@ def parse_source(item: object, where: str) -> Source:
                   archive=archive.archive if archive else None, archive_layout=spec.archive_layout,
                   prefixes=archive.prefixes if archive else (), original_hosts=archive.original_hosts if archive else (),
                   follow=patterns["follow"], detail=patterns["detail"], attachment=patterns["attachment"])
+
+
+@dataclass(frozen=True)
+class Force:
+    """One force of the platform's catalogue (scraper/forces.yml)."""
+
+    name: str
+    full_name: str
+    slug: str
+    host: str
+    container: str
+    checked: bool = False
+    enabled: bool = False
+
+
+@functools.cache
+def catalogue() -> dict[str, Force]:
+    """The platform's forces by short name in lower case, from the catalogue shipped with foilog."""
+    raw = yaml.safe_load((files("scraper") / "forces.yml").read_text(encoding="utf-8"))
+    return {f["name"].lower(): Force(**f) for f in raw["forces"]}
 
 
 @dataclass(frozen=True)

@@ -163,9 +163,9 @@ class MockSite:
 
 
 @contextlib.contextmanager
-def mock_site(root: Path, drupal: int = 12, platform: int = 25, workbooks: bool = False) -> Iterator[MockSite]:
-    """Generate a mirror under root and serve it with faults on demand on 127.0.0.1 (`workbooks`: tools.make_mirror)."""
-    manifest = build_mirror(root, drupal=drupal, platform=platform, workbooks=workbooks)
+def mock_site(root: Path, drupal: int = 12, platform: int = 25, workbooks: bool = False, third: int = 0) -> Iterator[MockSite]:
+    """Generate a mirror under root and serve it with faults on demand on 127.0.0.1 (`workbooks`, `third`: tools.make_mirror)."""
+    manifest = build_mirror(root, drupal=drupal, platform=platform, workbooks=workbooks, third=third)
     plan, log = FaultPlan(), []
     handler = type("Handler", (FaultyHandler,), {"plan": plan, "log": log, "documents": frozenset(manifest.documents)})
     with serve_mirror(root, handler=handler) as origin:

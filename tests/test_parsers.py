@@ -348,3 +348,22 @@ def test_a_lead_sentence_wrapped_over_lines_belongs_to_no_answer() -> None:
     assert letter.questions[0].answer == "There are 24 dogs in the force."
     wrapped_before = "Having searched its records, Norfolk Constabulary\nhas located the following information.\nQ1 There are 24 dogs."
     assert parse_letter(_letter("1. How many dogs are there?", wrapped_before).splitlines()).questions[0].answer == "There are 24 dogs."
+
+
+@pytest.mark.parametrize("text, forces", [
+    ("received by Kent Police on 3 May 2024", ("Kent",)),
+    ("The Metropolitan Police Service holds information", ("Metropolitan",)),
+    ("received by Devon and Cornwall Police on", ("Devon and Cornwall",)),
+    ("Avon and Somerset Constabulary can confirm", ("Avon and Somerset",)),
+    ("received by the Suffolk and Norfolk Constabularies on", ("Norfolk", "Suffolk")),
+    ("received by Kent Police and Essex Police on", ("Essex", "Kent")),
+    ("received by Bedfordshire, Cambridgeshire and Hertfordshire Constabularies", ("Bedfordshire", "Cambridgeshire", "Hertfordshire")),
+    ("received by Hampshire and Isle of Wight Constabulary", ("Hampshire and Isle of Wight",)),
+    ("Dear Sir, The Loamshire Constabulary received your request", ("Loamshire",)),
+    ("the Norfolk Police and Crime Commissioner holds", ()),
+    ("under the Police Act 1996", ()),
+])
+def test_any_force_is_read_by_name_and_a_joint_letter_as_each_of_its_forces(text: str, forces: tuple[str, ...]) -> None:
+    from parsers.forces import forces_named
+
+    assert forces_named(text) == forces

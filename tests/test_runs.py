@@ -104,7 +104,7 @@ def test_bad_sources_files_are_refused_in_one_line(tmp_path: Path) -> None:
         "not yaml": "sources: [",
         "no list": "name: x\n",
         "bad layout": "sources:\n- {name: a, force: Norfolk, layout: wordpress, start_urls: [http://127.0.0.1:1/]}\n",
-        "bad force": "sources:\n- {name: a, force: Essex, layout: drupal, start_urls: [http://127.0.0.1:1/]}\n",
+        "bad force": "sources:\n- {name: a, force: '', layout: drupal, start_urls: [http://127.0.0.1:1/]}\n",
         "host not allowed": "sources:\n- {name: a, force: Norfolk, layout: drupal, start_urls: [http://127.0.0.1:1/], allowed_hosts: [example.org]}\n",
         "bad regex": "sources:\n- {name: a, force: Norfolk, layout: drupal, start_urls: [http://127.0.0.1:1/], follow: '('}\n",
     }

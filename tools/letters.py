@@ -78,9 +78,12 @@ class LetterSpec:
 
 
 def forces_phrase(forces: tuple[str, ...], house: str) -> str:
+    from scraper.sources import catalogue
+
     if len(forces) == 2:
         return "Norfolk and Suffolk Constabularies" if house == "norfolk" else "Suffolk and Norfolk Constabularies"
-    return f"{forces[0]} Constabulary"
+    known = catalogue().get(forces[0].lower())
+    return known.full_name if known else f"{forces[0]} Constabulary"
 
 
 def print_date(day: dt.date, house: str) -> str:

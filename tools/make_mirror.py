@@ -72,7 +72,8 @@ def spreadsheet(n: int, hidden: bool, manifest: Manifest) -> bytes:
     return xlsx(Workbook([Sheet("Offences", counts), Sheet("Raw data", raw, state="hidden")], pivot_records=raw, author="Analyst"))
 
 
-def build_mirror(root: Path, drupal: int = 20, platform: int = 30, quirks: bool = True, workbooks: bool = False) -> Manifest:
+def build_mirror(root: Path, drupal: int = 20, platform: int = 30, quirks: bool = True, workbooks: bool = False,
+                 third: int = 0) -> Manifest:
     """Write a mirror with `drupal` and `platform` entries per force under root; return its manifest.
 
     With `workbooks`, some platform responses attach spreadsheets: a clean table of counts,
@@ -199,6 +200,8 @@ def build_mirror(root: Path, drupal: int = 20, platform: int = 30, quirks: bool 
             f'<li><a href="{base}{y}/">{y}</a></li>' for y in sorted(years_index, reverse=True)) + "</ul>"))
         manifest.entries[source] = platform
 
+    if third:
+        _third_force(third, write, document, manifest)
     published.sort(reverse=True)
     chunks = [published[i:i + 20] for i in range(0, len(published), 20)] or [[]]
     for n, chunk in enumerate(chunks, start=1):
@@ -209,6 +212,30 @@ def build_mirror(root: Path, drupal: int = 20, platform: int = 30, quirks: bool 
     write("/_redirects.json", json.dumps(manifest.redirects))
     (root / "_manifest.json").write_text(json.dumps(manifest.__dict__, indent=1))
     return manifest
+
+
+# A third force on the platform (SITES.md: "other forces use containers such as ... disclosure-2024/
+# february-2024"): its log is a container per month, listed on the force's own page.
+THIRD = ("Essex", "essex-police")
+
+
+def _third_force(entries: int, write: object, document: object, manifest: Manifest) -> None:
+    force, slug = THIRD
+    base, months = f"/foi-ai/{slug}/", {}
+    for i in range(entries):
+        day = dt.date(2024, 2, 5) + dt.timedelta(days=(i * 23) % 300)
+        spec = spec_for(force, 200000 + i, day)
+        container = f"{base}disclosure-{day.year}/{day:%B}-{day.year}/".lower()
+        url = f"{container}foi-{spec.printed_reference.replace('/', '-')}-{spec.slug.replace('_', '-')}/".lower()
+        write(url + "index.html", detail_html(spec, title=f"FOI {spec.printed_reference} {spec.title}",  # type: ignore[operator]
+                                              published=day + dt.timedelta(days=2), attachments=[]))
+        document(url, "essex-platform", spec, "html", url)  # type: ignore[operator]
+        months.setdefault(container, []).append(f'<li><a href="{url}">FOI {spec.printed_reference} {html.escape(spec.title)}</a></li>')
+    for container, links in months.items():
+        write(container + "index.html", page("Disclosures", "<ul>\n" + "\n".join(links) + "\n</ul>"))  # type: ignore[operator]
+    write(base + "index.html", page(f"{force} Police: disclosure log", "<ul>" + "".join(  # type: ignore[operator]
+        f'<li><a href="{c}">{c.rstrip("/").rsplit("/", 1)[-1]}</a></li>' for c in sorted(months)) + "</ul>"))
+    manifest.entries["essex-platform"] = entries
 
 
 def main() -> None:

@@ -511,7 +511,7 @@ You asked: How many speed cameras are switched on at any one time?
 No record is kept of how many cameras are switched on at any one time.
 
 """ + REVIEW,
-        None, [], "2019-05-14", "2019-04-16",
+        None, ["Essex"], "2019-05-14", "2019-04-16",
         [("1", "How many speed cameras are switched on at any one time?", "No record is kept of how many cameras are switched on at any one time.")],
         "not_held", letterhead="Essex Police - Freedom of Information",
     ),
@@ -793,7 +793,7 @@ How many police horses does the force keep?
 The force keeps eleven police horses.
 
 """ + REVIEW,
-        "008647/16", [], "2016-12-12", "2016-11-14",
+        "008647/16", ["Kent"], "2016-12-12", "2016-11-14",
         [("1", "How many police horses does the force keep?", "The force keeps eleven police horses.")],
         "disclosed", letterhead="Kent Police - Freedom of Information",
     ),

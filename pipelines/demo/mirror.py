@@ -96,8 +96,9 @@ def serve_mirror(root: str | Path, port: int = 0, handler: type[MirrorHandler] =
         server.server_close()
 
 
-def mirror_sources(origin: str) -> list[dict[str, object]]:
-    """Sources (as the sources file writes them) for both forces' logs, both eras, on a mirror."""
+def mirror_sources(origin: str, third: bool = False) -> list[dict[str, object]]:
+    """Sources (as the sources file writes them) for both forces' logs, both eras, on a mirror; and, with third,
+    the third force's platform log that tools.make_mirror writes with third=N."""
     host = urlsplit(origin).netloc
     common = {"allowed_hosts": [host], "requests_per_second": 0}
     published = f"{origin}/foi-ai/af/accessing-information/published-items/"
@@ -110,7 +111,8 @@ def mirror_sources(origin: str) -> list[dict[str, object]]:
          "start_urls": [f"{origin}/about-us/our-data/disclosure-log/"]},
         {"name": "suffolk-drupal", "force": "Suffolk", "layout": "drupal", **common,
          "start_urls": [f"{origin}/services/freedom-information/disclosure-logs/"]},
-    ]
+    ] + ([{"name": "essex-platform", "force": "Essex", "layout": "platform", **common,
+           "start_urls": [f"{origin}/foi-ai/essex-police/"]}] if third else [])
 
 
 def main() -> None:
