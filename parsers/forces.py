@@ -29,7 +29,8 @@ _KNOWN = re.compile(rf"\b((?:{_NAME})(?:\s*(?:,|and|&)\s*(?:{_NAME}))*)\s+{_SUFF
 # Any other name: capitalised words (with "of" and "and" between them) before "Constabulary".
 _WORD = r"[A-Z][a-z'-]+"
 _OTHER = re.compile(rf"\b((?:{_WORD})(?:\s+(?:of|and|&)\s+{_WORD}|\s+{_WORD})*)\s+Constabular(?:y|ies)\b")
-_LEADING = re.compile(r"^(?:(?:The|Dear|Both|Your|Our|This|A|An|From|To|For|By|And)\s+)+")
+# Words that end a run of capitalised words before a force's name rather than belong to it.
+_NOT_NAMES = frozenset("The Dear Sir Madam Both Your Our This A An From To For By And Of Regards Yours".split())
 _AND_THEN = re.compile(r"\s+(?:and|&)\s+(?:the\s+)?", re.I)
 _SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*", re.I)
 _CANONICAL = {re.sub(r"\s+", " ", n.lower()): n for n in KNOWN}
@@ -54,8 +55,9 @@ def forces_named(text: str) -> tuple[str, ...]:
     other = _OTHER.search(text)
     if not other:
         return ()
-    name = _LEADING.sub("", other.group(1)).strip()
-    return (name,) if name else ()
+    words = other.group(1).split()
+    cut = max((i + 1 for i, w in enumerate(words) if w in _NOT_NAMES), default=0)  # "Dear Sir The Loamshire"
+    return (" ".join(words[cut:]),) if words[cut:] else ()
 
 
 def _known_names(phrase: str) -> list[str]:

@@ -362,6 +362,7 @@ def test_a_lead_sentence_wrapped_over_lines_belongs_to_no_answer() -> None:
     ("Dear Sir, The Loamshire Constabulary received your request", ("Loamshire",)),
     ("the Norfolk Police and Crime Commissioner holds", ()),
     ("under the Police Act 1996", ()),
+    ("The Constabulary holds no information", ()),
 ])
 def test_any_force_is_read_by_name_and_a_joint_letter_as_each_of_its_forces(text: str, forces: tuple[str, ...]) -> None:
     from parsers.forces import forces_named
