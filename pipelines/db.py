@@ -27,10 +27,13 @@ DISCLOSURE_COLUMNS: dict[str, type] = {
     "built_from": str, "rows_hash": str,
 }
 # The disclosures table's default facets, in the order pages show them, and their kinds: the
-# one list of them. `foilog serve` adds them to metadata.yml's table settings, facet_combinations
-# holds each combination of their values, and pipelines/web/facets.py counts them together.
+# one list of them, which `foilog serve` adds to metadata.yml's table settings. Those with few
+# values are combined: facet_combinations holds each combination of their values, and
+# pipelines/web/facets.py counts them together. The working days (60 and more values) would
+# multiply the combinations by twenty, so Datasette counts them, from a narrow index.
 COMBINED_FACETS = {"force": "column", "forces": "array", "outcome": "column", "exemption_sections": "array", "year": "column",
-                   "needs_review": "column", "late": "column", "response_working_days": "column"}
+                   "needs_review": "column", "late": "column"}
+DEFAULT_FACETS = {**COMBINED_FACETS, "response_working_days": "column"}
 
 # table -> (columns, primary key, indexes). Columns are only ever added, never changed,
 # so an older database gains new columns on the next run.
@@ -107,7 +110,9 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         # Narrow and covering: a search's count and its facet counts read this, not the wide rows.
         ("id", "facet_key"),
         # And the trends page's charts (pipelines/web/charts.py), each read from one of these alone.
-        ("year", "outcome"), ("response_working_days", "late"), ("id", "year", "forces")]),
+        ("year", "outcome"), ("response_working_days", "late"), ("id", "year", "forces"),
+        # And the working days facet's count of a search's matches.
+        ("id", "response_working_days")]),
     # Each combination of the default facets' values that some response has. A page counts
     # its matches by facet_key in one pass and adds them up per value here, instead of one
     # pass over the matches per facet (pipelines/web/facets.py).
