@@ -23,8 +23,10 @@ from pipelines.similar import forget, link_similar
 from pipelines.working_days import is_late, working_days
 
 # This module's and its helpers' source: a change to how rows are built rebuilds every response once.
-INDEX_VERSION = hashlib.sha256(b"\0".join((Path(__file__).parent / name).read_bytes()
-                                           for name in ("index.py", "working_days.py", "corrections.py"))).hexdigest()[:16]
+# The combined facets too: each response's facet_key names a combination of their values.
+INDEX_VERSION = hashlib.sha256(b"\0".join([*((Path(__file__).parent / name).read_bytes()
+                                             for name in ("index.py", "working_days.py", "corrections.py")),
+                                           repr(COMBINED_FACETS).encode()])).hexdigest()[:16]
 
 log = logging.getLogger(__name__)
 
