@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from parsers.catalogue import CATALOGUE  # noqa: E402
-from pipelines.db import DEFAULT_FACETS, open_db  # noqa: E402
+from pipelines.db import COMBINED_FACETS, open_db  # noqa: E402
 from pipelines.index import build_disclosures  # noqa: E402
 from pipelines.web.serve import SETTINGS, make_datasette  # noqa: E402
 
@@ -282,7 +282,7 @@ def measure(db_path: Path, origin: str, repeat: int) -> tuple[dict, dict]:
         facets = page["facet_results"]
         timed_out = page.get("facets_timed_out", [])
         assert not timed_out, f"{label}: facets timed out: {timed_out}"
-        assert set(facets) == set(DEFAULT_FACETS), sorted(facets)
+        assert set(facets) == set(COMBINED_FACETS), sorted(facets)
         over_http, direct = time_page(client, raw, path, statements, repeat)
         results[label] = {
             "query": query, "matches": page["filtered_table_rows_count"],

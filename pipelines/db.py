@@ -27,13 +27,14 @@ DISCLOSURE_COLUMNS: dict[str, type] = {
     "built_from": str, "rows_hash": str,
 }
 # The disclosures table's default facets, in the order pages show them, and their kinds: the
-# one list of them, which `foilog serve` adds to metadata.yml's table settings. Those with few
-# values are combined: facet_combinations holds each combination of their values, and
-# pipelines/web/facets.py counts them together. The working days (60 and more values) would
-# multiply the combinations by twenty, so Datasette counts them, from a narrow index.
+# one list of them, which `foilog serve` adds to metadata.yml's table settings. They are
+# combined: facet_combinations holds each combination of their values, and
+# pipelines/web/facets.py counts them together. The working days are a facet one click away
+# (`_facet=response_working_days`, counted by Datasette from a narrow index), not a default:
+# their 60 and more values made 64,000 combinations of 200,000 responses, and counting them
+# cost every search page 80 ms there (benchmarks/search.py); `late` is the default.
 COMBINED_FACETS = {"force": "column", "forces": "array", "outcome": "column", "exemption_sections": "array", "year": "column",
                    "needs_review": "column", "late": "column"}
-DEFAULT_FACETS = {**COMBINED_FACETS, "response_working_days": "column"}
 
 # table -> (columns, primary key, indexes). Columns are only ever added, never changed,
 # so an older database gains new columns on the next run.

@@ -12,7 +12,7 @@ import yaml
 from datasette.app import Datasette
 from datasette.database import Database
 
-from pipelines.db import DEFAULT_FACETS
+from pipelines.db import COMBINED_FACETS
 from pipelines.web import NAME
 
 # Shipped inside the package, so a wheel installed anywhere serves the same pages as a checkout.
@@ -80,5 +80,5 @@ def load_metadata() -> dict[str, Any]:
     """metadata.yml, with the disclosures table's default facets from the one list of them."""
     metadata = yaml.safe_load((WEB / "metadata.yml").read_text(encoding="utf-8"))
     table = metadata["databases"][NAME]["tables"]["disclosures"]
-    table["facets"] = [column if kind == "column" else {kind: column} for column, kind in DEFAULT_FACETS.items()]
+    table["facets"] = [column if kind == "column" else {kind: column} for column, kind in COMBINED_FACETS.items()]
     return metadata
