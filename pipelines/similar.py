@@ -32,7 +32,7 @@ from datasketch import MinHash
 log = logging.getLogger(__name__)
 
 THRESHOLD = 70
-# A first comparison of a large archive takes about 5 ms a response (benchmarks/similar.py): a
+# A first comparison of a large archive takes about 4 ms a response (benchmarks/index.py, 200,000): a
 # build spends at most this long on it, so the nightly job is never held up, and goes on next time.
 BUDGET_S = 120.0
 CANDIDATES = 100  # the responses sharing most bands that are scored for each
