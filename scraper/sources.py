@@ -127,6 +127,8 @@ def parse_source(item: object, where: str) -> Source:
     except msgspec.ValidationError as exc:
         raise SourcesError(f"{where}: {_explain(str(exc))}") from None
     archive = _archive_settings(spec, where) if spec.layout == "archive" else None
+    if not spec.force.strip():
+        raise SourcesError(f"{where}: 'force' is empty")
     known = catalogue().get(spec.force.strip().lower())
     slug = spec.slug or (known.slug if known else re.sub(r"[^a-z0-9]+", "-", spec.force.lower()).strip("-") + "-constabulary")
     if archive is None and not spec.start_urls and spec.layout == "platform" and known:
@@ -150,7 +152,7 @@ def parse_source(item: object, where: str) -> Source:
     # Under a start URL: ".../disclosure-logs" also follows ".../disclosure-logs/2019" and "...?year=2019".
     follow = spec.follow or "^(?:" + "|".join(re.escape(u.split("?")[0].rstrip("/")) for u in start_urls) + ")"
     patterns = {}
-    for key, value in (("follow", follow), ("detail", spec.detail or defaults["detail"].format(slug=slug)),
+    for key, value in (("follow", follow), ("detail", spec.detail or defaults["detail"].format(slug=re.escape(slug))),
                        ("attachment", spec.attachment or defaults["attachment"])):
         try:
             patterns[key] = re.compile(value)

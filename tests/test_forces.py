@@ -33,6 +33,11 @@ def test_a_platform_source_for_a_catalogue_force_needs_only_its_name() -> None:
     assert not kent.detail.search("https://www.kent.police.uk/foi-ai/essex-police/disclosure-log/2024/march/foi-1-x/")
     own = parse_source({"name": "kent", "force": "Kent", "layout": "platform", "container": "disclosure"}, "test")
     assert own.start_urls == ("https://www.kent.police.uk/foi-ai/kent-police/disclosure/",)
+    # A slug of one's own is a path, not a pattern.
+    dotted = parse_source({"name": "x", "force": "Loamshire", "layout": "platform", "slug": "loam.shire",
+                           "start_urls": ["https://loam.example/foi-ai/loam.shire/"]}, "test")
+    assert dotted.detail.search("https://loam.example/foi-ai/loam.shire/log/2024/march/foi-1/")
+    assert not dotted.detail.search("https://loam.example/foi-ai/loamxshire/log/2024/march/foi-1/")
 
 
 def test_three_forces_are_crawled_parsed_and_faceted_a_joint_letter_counting_for_each(tmp_path: Path) -> None:
