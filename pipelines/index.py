@@ -84,7 +84,8 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
     with db.atomic():
         record_revision_diffs(db)
         every = _setting(db, "index_version") != INDEX_VERSION
-        queued = None if every else _queued(db, fixes)
+        digest = _corrections_digest(fixes)
+        queued = None if every else _queued(db, fixes, digest)
         new_keys = _keys(db, queued)  # entry -> key, for each entry queued that still has documents
         old_keys = _index_entries(db, queued)
         affected = set(new_keys.values()) | set(old_keys.values())
@@ -117,7 +118,7 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
             changed += _rebuild(db, {key: groups[key] for key in due}, due, ids, fixes, facet_keys)
         for i in stale.values():
             _delete_disclosure(db, i)
-        _remember(db, queued, new_keys, fixes)
+        _remember(db, queued, new_keys, digest)
         if stale or changed:
             db.execute("delete from facet_combinations where key not in (select facet_key from disclosures where facet_key is not null)")
         clock("write")
@@ -155,11 +156,11 @@ def _marks(items: list[str]) -> str:
     return ",".join("?" * len(items))
 
 
-def _queued(db: sqlite_utils.Database, fixes: hand.Corrections | None) -> set[str]:
+def _queued(db: sqlite_utils.Database, fixes: hand.Corrections | None, digest: str) -> set[str]:
     """The entries to read again: those the triggers queued, and, when the corrections changed, those they name
     and those corrected before."""
     queued = {r[0] for r in db.execute("select distinct entry_url from index_queue")}
-    if _setting(db, "index_corrections") != _corrections_digest(fixes):
+    if _setting(db, "index_corrections") != digest:
         named = [k.split(":", 1) for k in (fixes.by_key if fixes else {})]
         references = [value for kind, value in named if kind == "ref"] + [
             r[0] for r in db.execute("select key from disclosures where corrected = 1")]
@@ -221,7 +222,7 @@ def _members(db: sqlite_utils.Database, keys: list[str], queued: set[str] | None
     return members
 
 
-def _remember(db: sqlite_utils.Database, queued: set[str] | None, new_keys: dict[str, str], fixes: hand.Corrections | None) -> None:
+def _remember(db: sqlite_utils.Database, queued: set[str] | None, new_keys: dict[str, str], corrections_digest: str) -> None:
     """Record each entry's key and what this build read, and empty the queue."""
     if queued is None:
         db.execute("delete from index_entries")
@@ -231,7 +232,7 @@ def _remember(db: sqlite_utils.Database, queued: set[str] | None, new_keys: dict
     db.conn.executemany("insert into index_entries (entry_url, key) values (?, ?)", new_keys.items())
     db.execute("delete from index_queue")
     db.conn.executemany("insert or replace into settings (key, value) values (?, ?)",
-                        [("index_version", INDEX_VERSION), ("index_corrections", _corrections_digest(fixes))])
+                        [("index_version", INDEX_VERSION), ("index_corrections", corrections_digest)])
 
 
 class _Clock:
@@ -270,56 +271,50 @@ def _built_from(key: str, group: list[_Entry], fix: dict | None) -> str:
     return hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]  # repr: the same values, the same text, and quick
 
 
-def _rebuild(db: sqlite_utils.Database, groups: dict[str, list[_Entry]], due: dict[str, str], ids: dict[str, int],
+def _rebuild(db: sqlite_utils.Database, batch: dict[str, list[_Entry]], due: dict[str, str], ids: dict[str, int],
              fixes: hand.Corrections | None, facet_keys: dict[tuple, int]) -> list[int]:
-    """Write the rows of each response in groups, BATCH at a time with their parses read then; return
+    """Write the rows of each response of a batch (at most BATCH), with their parses read for it; return
     the ids whose rows changed (a response rebuilt to the same rows keeps its updated_at)."""
-    at, changed = now(), []
-    keys = list(groups)
-    for start in range(0, len(keys), BATCH):
-        batch = {key: groups[key] for key in keys[start:start + BATCH]}
-        known = [ids[key] for key in batch if key in ids]
-        kept = dict(db.execute(f"select id, rows_hash from disclosures where id in ({_marks(known)})", known).fetchall()) if known else {}
-        documents: dict[int, list[dict]] = {}  # a document found at two URLs is in two entries, once for each
-        for group in batch.values():
-            for e in group:
-                for d in e.documents.values():
-                    documents.setdefault(d["id"], []).append(d)
+    known = [ids[key] for key in batch if key in ids]
+    kept = dict(db.execute(f"select id, rows_hash from disclosures where id in ({_marks(known)})", known).fetchall()) if known else {}
+    documents: dict[int, list[dict]] = {}  # a document found at two URLs is in two entries, once for each
+    for group in batch.values():
+        for e in group:
+            for d in e.documents.values():
+                documents.setdefault(d["id"], []).append(d)
+    if documents:
         for row in db.execute(f"select d.id, p.result, p.text from documents d left join parses p on p.sha256 = d.sha256 "
-                              f"where d.id in ({','.join('?' * len(documents))})", list(documents)):
+                              f"where d.id in ({_marks(list(documents))})", list(documents)):
             for document in documents[row[0]]:
                 # A held letter (a file inside it, a redaction not applied) is not read until it is released.
                 document["letter"] = json.loads(row[1]) if row[1] and document["status"] != "held" else None
                 document["attachment_text"] = row[2]
-        for key, group in batch.items():
-            rows = build_rows(key, group, at, fixes)
-            disclosure_id = ids.get(key)
-            if disclosure_id is not None and kept.get(disclosure_id) == rows.digest:
-                db.execute("update disclosures set built_from = ? where id = ?", [due[key], disclosure_id])
-                continue
-            changed.append(_save_disclosure(db, rows, disclosure_id, facet_keys, due[key]))
-        for document in (d for same in documents.values() for d in same):  # what was read for this batch is let go
-            document.pop("letter", None)
-            document.pop("attachment_text", None)
+    at, changed = now(), []
+    for key, group in batch.items():
+        rows = build_rows(key, group, at, fixes)
+        disclosure_id = ids.get(key)
+        if disclosure_id is not None and kept.get(disclosure_id) == rows.digest:
+            db.execute("update disclosures set built_from = ? where id = ?", [due[key], disclosure_id])
+            continue
+        changed.append(_save_disclosure(db, rows, disclosure_id, facet_keys, due[key]))
+    for document in (d for same in documents.values() for d in same):  # what was read for this batch is let go
+        document.pop("letter", None)
+        document.pop("attachment_text", None)
     return changed
 
 
-def link_citations(db: sqlite_utils.Database, changed: list[int] | None = None) -> None:
-    """Link each response to the earlier ones its letter cites by reference, on either force's log:
-    every response's links (changed None), or those to and from the responses rewritten."""
-    if changed == []:
+def link_citations(db: sqlite_utils.Database, changed: list[int]) -> None:
+    """Link each response rewritten to the earlier ones its letter cites by reference, on either force's log,
+    and the responses that cite it to it."""
+    if not changed:
         return
-    where = "1" if changed is None else f"(d.id in ({','.join(map(str, changed))}) or e.id in ({','.join(map(str, changed))}))"
-    if changed is None:
-        db.execute("delete from disclosure_links where kind = 'cited'")
-    else:
-        marks = ",".join(map(str, changed))
-        db.execute(f"delete from disclosure_links where kind = 'cited' and (earlier_id in ({marks}) or later_id in ({marks}))")
+    marks = ",".join(map(str, changed))
+    db.execute(f"delete from disclosure_links where kind = 'cited' and (earlier_id in ({marks}) or later_id in ({marks}))")
     db.execute(f"""
         insert or ignore into disclosure_links (earlier_id, later_id, kind, detail)
         select e.id, d.id, 'cited', 'the letter cites FOI ' || c.value
         from disclosures d, json_each(d.cited_references) c join disclosures e on e.reference = c.value
-        where e.id != d.id and {where}""")
+        where e.id != d.id and (d.id in ({marks}) or e.id in ({marks}))""")
 
 
 def record_revision_diffs(db: sqlite_utils.Database) -> None:
@@ -416,10 +411,9 @@ def build_rows(key: str, group: list[_Entry], updated_at: str, corrections: hand
     group = sorted(group, key=lambda e: (e.first_seen_at, e.url))
     letter = _best_letter(d for e in group for d in e.documents.values()) or {}
     forces = letter.get("forces") or sorted({f for e in group for f in e.forces})
-    reference = letter.get("reference") or next((e.reference for e in group if e.reference), None)
+    reference = _reference(group)
     reasons = _review_reasons(letter, reference)
-    urls = [e.url for e in group] + [d["url"] for e in group for d in e.documents.values() if d.get("url")]
-    fix = corrections.find(reference, urls) if corrections else None
+    fix = corrections.find(reference, _urls(group)) if corrections else None
     if fix:
         letter = hand.apply(letter, fix)
     published = min((e.published_date for e in group if e.published_date), default=None)

@@ -53,7 +53,6 @@ def test_a_changed_parse_rewrites_only_its_response_and_stamps_it(db: Path) -> N
     build_disclosures(open_db(db))
     after = _stamps(db)
     assert {k for k in after if after[k] != before[k]} == {target["key"]}
-    assert after[target["key"]][0] >= before[target["key"]][0]
     answers = rows(db, "select q.answer from questions q join disclosures d on d.id = q.disclosure_id where d.key = ?", (target["key"],))
     assert answers[0]["answer"] == "The figure is now 42."
     assert rows(db, "select count(*) as n from disclosures_fts where disclosures_fts match '42'")[0]["n"] == 1
