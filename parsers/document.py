@@ -12,11 +12,12 @@ from parsers.sniff import sniff
 from parsers.text import clean_lines
 
 
-def parse_document(data: bytes, filename: str | None = None) -> Letter:
+def parse_document(data: bytes, filename: str | None = None, reader: pdf.Reader = "auto") -> Letter:
     """Parse a PDF letter or a platform detail page; raise ParseError for anything else.
 
     A file named .pdf must hold a PDF: an HTML error page saved under a PDF's name is
-    an error, not an empty letter.
+    an error, not an empty letter. reader "pdfplumber" reads a PDF's pages with pdfplumber
+    alone, the reference that the usual reading is measured against.
     """
     kind = sniff(data)
     if not data:
@@ -25,7 +26,7 @@ def parse_document(data: bytes, filename: str | None = None) -> Letter:
         raise ParseError(f"not a PDF: the file holds {kind}")
     warnings: list[str] = []
     if kind == "pdf":
-        pages = pdf.extract_text(data)
+        pages = pdf.extract_text(data, reader=reader)
         texts = pages.texts
         if pages.truncated:
             warnings.append(f"read the first {len(pages.texts)} of {pages.total} pages")

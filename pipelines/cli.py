@@ -275,12 +275,14 @@ def _print_records(records, files: int) -> None:  # type: ignore[no-untyped-def]
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--verbose", "verbose", is_flag=True, help="List what each failing file got wrong.")
-def evaluate(folder: str, as_json: bool, verbose: bool) -> None:
+@click.option("--reader", type=click.Choice(["auto", "pdfplumber"]), default="auto", show_default=True,
+              help="How PDFs are read: PDFium with pdfplumber for the pages it is unsure of, or pdfplumber alone.")
+def evaluate(folder: str, as_json: bool, verbose: bool, reader: str) -> None:
     """Per-field accuracy of the parser over files that each have an expected NAME.json beside them."""
     from pipelines.evaluate import evaluate as run_evaluation
     from pipelines.evaluate import format_report
 
-    report = run_evaluation(Path(folder))
+    report = run_evaluation(Path(folder), reader=reader)  # type: ignore[arg-type]
     if report.letters + report.broken == 0:
         raise BadInput(f"no file with an expected JSON beside it in {folder}")
     click.echo(json.dumps(report.summary(), indent=1) if as_json else format_report(report, verbose))

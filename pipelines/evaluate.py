@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parsers.outcome import OUTCOMES
+from parsers.pdf import Reader
 from pipelines.parse import extract_files
 
 DATES = ("letter_date", "received_date", "correct_as_of")
@@ -91,21 +92,21 @@ def token_f1(expected: str | None, got: str | None) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def sandboxed(targets: list[Path]) -> Iterator[dict]:
+def sandboxed(targets: list[Path], reader: Reader = "auto") -> Iterator[dict]:
     """What `foilog extract` gives for each file, parsed in a limited worker (a file
     that hangs or bloats the parser is scored as an error, and cannot stop the report)."""
-    for record in extract_files([str(t) for t in targets]):
+    for record in extract_files([str(t) for t in targets], reader=reader):
         record.pop("file", None)
         error = str(record.get("error", ""))
         yield {**record, "crash": True} if error.startswith(("parser crashed", "the parser crashed")) else record
 
 
-def evaluate(folder: Path, parse: Callable[[Path], dict] | None = None) -> Report:
+def evaluate(folder: Path, parse: Callable[[Path], dict] | None = None, reader: Reader = "auto") -> Report:
     """Parse every file that has an expected JSON beside it (in limited workers, unless `parse` is
-    given) and score each field."""
+    given) and score each field; reader "pdfplumber" reads PDFs with pdfplumber alone."""
     report = Report()
     targets = [t.with_suffix("") for t in sorted(folder.glob("*.json")) if t.with_suffix("").exists()]
-    results = map(parse, targets) if parse else sandboxed(targets)
+    results = map(parse, targets) if parse else sandboxed(targets, reader)
     for target, got in zip(targets, results):
         truth = json.loads(target.with_name(target.name + ".json").read_text())
         if "expect" in truth:

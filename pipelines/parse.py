@@ -8,6 +8,7 @@ import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import sqlite_utils
@@ -15,6 +16,7 @@ import sqlite_utils
 from parsers import ParseError
 from parsers.document import parse_document
 from parsers.outcome import classify_answer
+from parsers.pdf import Reader
 from parsers.version import PARSER_VERSION
 from pipelines.db import now
 from pipelines.files import FileStore, TooLarge, read_capped
@@ -188,10 +190,10 @@ def with_answer_outcomes(letter: dict[str, Any]) -> dict[str, Any]:
     return letter
 
 
-def parse_bytes(key: str, data: bytes, filename: str | None = None) -> Outcome:
+def parse_bytes(key: str, data: bytes, filename: str | None = None, reader: Reader = "auto") -> Outcome:
     """Parse one file's bytes; never raises: a file that cannot be parsed, or crashes the parser, is an error."""
     try:
-        return Outcome(key, result=json.dumps(with_answer_outcomes(parse_document(data, filename).to_json())))
+        return Outcome(key, result=json.dumps(with_answer_outcomes(parse_document(data, filename, reader).to_json())))
     except ParseError as exc:
         return Outcome(key, error=str(exc))
     except MemoryError:
@@ -205,13 +207,13 @@ INTERNAL_FIELDS = ("cited_references",)
 QUESTION_INTERNAL_FIELDS = ("outcome",)  # how each answer answers, for the index
 
 
-def extract_record(name: str) -> dict[str, object]:
+def extract_record(name: str, reader: Reader = "auto") -> dict[str, object]:
     """`foilog extract` for one local file: its fields, or {"file", "error"}; never raises."""
     try:
         data = read_capped(name, MAX_FILE_BYTES)
     except OSError as exc:  # a local file: missing or unreadable is its error, not a retry
         return {"file": name, "error": str(exc) if isinstance(exc, TooLarge) else exc.strerror or str(exc)}
-    outcome = parse_bytes(name, data, name)
+    outcome = parse_bytes(name, data, name, reader)
     if not outcome.result:
         return {"file": name, "error": outcome.error}
     # INTERFACE.md's keys and no others: what the index also keeps (the references a letter cites) stays inside.
@@ -220,9 +222,9 @@ def extract_record(name: str) -> dict[str, object]:
     return {"file": name, **{k: v for k, v in letter.items() if k not in INTERNAL_FIELDS}}
 
 
-def extract_files(names: tuple[str, ...] | list[str], limits: Limits = LIMITS) -> Iterator[dict[str, object]]:
+def extract_files(names: tuple[str, ...] | list[str], limits: Limits = LIMITS, reader: Reader = "auto") -> Iterator[dict[str, object]]:
     """extract_record for each file, in order, in one limited worker (the limits of the parse stage)."""
-    for name, record in Sandbox(extract_record, 1, limits).run(names):
+    for name, record in Sandbox(partial(extract_record, reader=reader), 1, limits).run(names):
         yield {"file": name, "error": record.reason} if isinstance(record, Died) else record
 
 
