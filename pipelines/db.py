@@ -21,7 +21,9 @@ DISCLOSURE_COLUMNS: dict[str, type] = {
     # Working days from receipt to the letter, and 1 when more than section 10's 20 (pipelines/working_days.py)
     "response_working_days": int, "late": int,
     "cited_references": str,  # JSON array of the earlier requests' references the letter prints
-    "facet_key": int,  # its row of facet_combinations
+    "facet_key": int,  # emptied when a row is rewritten: one combination of every default facet, before FACET_GROUPS
+    # Its row of facet_combinations for each group of the default facets (FACET_GROUPS).
+    "facet_place": int, "facet_result": int, "facet_exemptions": int,
     # What the row was built from (its documents, their parses, the correction, the index's version) and what it
     # says, as digests: the index stage rewrites a response only when the first changes (pipelines/index.py).
     "built_from": str, "rows_hash": str,
@@ -35,6 +37,13 @@ DISCLOSURE_COLUMNS: dict[str, type] = {
 # cost every search page 80 ms there (benchmarks/search.py); `late` is the default.
 COMBINED_FACETS = {"force": "column", "forces": "array", "outcome": "column", "exemption_sections": "array", "year": "column",
                    "needs_review": "column", "late": "column"}
+# The default facets in groups, each response keyed to one combination of each group's values
+# (its column: the group's facets). One combination of all of them grew with the archive: 42,000
+# at 200,000 responses of two forces, about one a response for 43 forces, and counting a
+# search's matches costs as many combinations as it meets. Grouped, a group has a few hundred
+# (forces by year) to a few thousand (the sections cited together).
+FACET_GROUPS = {"facet_place": ("force", "forces", "year"), "facet_result": ("outcome", "needs_review", "late"),
+                "facet_exemptions": ("exemption_sections",)}
 
 # table -> (columns, primary key, indexes). Columns are only ever added, never changed,
 # so an older database gains new columns on the next run.
@@ -109,15 +118,16 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "disclosures": (DISCLOSURE_COLUMNS, "id", [
         ("key",), ("reference",), ("force",), ("outcome",), ("year",), ("letter_date",),
         # Narrow and covering: a search's count and its facet counts read this, not the wide rows.
-        ("id", "facet_key"),
+        ("id", *FACET_GROUPS),
         # And the trends page's charts (pipelines/web/charts.py), each read from one of these alone.
         ("year", "outcome"), ("response_working_days", "late"), ("id", "year", "forces"),
         # And the working days facet's count of a search's matches.
         ("id", "response_working_days")]),
-    # Each combination of the default facets' values that some response has. A page counts
-    # its matches by facet_key in one pass and adds them up per value here, instead of one
-    # pass over the matches per facet (pipelines/web/facets.py).
-    "facet_combinations": ({"key": int, **{column: DISCLOSURE_COLUMNS[column] for column in COMBINED_FACETS}}, "key", []),
+    # Each combination of a facet group's values that some response has (the group's other
+    # facets null). A page counts its matches by their keys in one pass and adds them up per
+    # value here, instead of one pass over the matches per facet (pipelines/web/facets.py).
+    "facet_combinations": ({"key": int, **{column: DISCLOSURE_COLUMNS[column] for column in COMBINED_FACETS},
+                            "facet_group": str}, "key", []),
     "questions": ({
         "id": int, "disclosure_id": int, "number": str, "position": int, "question": str, "answer": str,
         "outcome": str,  # this answer alone: disclosed, refused, not_held or neither_confirm_nor_deny
@@ -212,6 +222,10 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
+# Indexes of an older shape that nothing reads any more: each costs every write.
+DROPPED_INDEXES = ["idx_disclosures_id_facet_key"]
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database, in WAL mode, with its shape ensured."""
     path = Path(path)
@@ -239,6 +253,8 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
             table.create_index(index, if_not_exists=True)
         for index in UNIQUE_INDEXES.get(name, []):
             table.create_index(index, unique=True, if_not_exists=True)
+    for index in DROPPED_INDEXES:
+        db.execute(f"DROP INDEX IF EXISTS {index}")
     for sql in RAW_TABLES.values():
         db.execute(sql)
     if db.table("disclosures_fts").exists() and tuple(db.table("disclosures_fts").columns_dict) != FTS_COLUMNS:

@@ -14,7 +14,7 @@ import pytest
 from datasette.app import Datasette
 from selectolax.lexbor import LexborHTMLParser
 
-from pipelines.db import COMBINED_FACETS
+from pipelines.db import COMBINED_FACETS, FACET_GROUPS
 from pipelines.web.serve import make_datasette
 from tests.conftest import rows, serving
 
@@ -252,7 +252,10 @@ def facets_of(served: Datasette, path: str) -> tuple[dict, list[str]]:
                                                   for r in f["results"]])
               for name, f in body["facet_results"].items()}
     sql = [t["sql"] for t in body["_trace"]["traces"] if t.get("database") in ("foilog", "other")]
-    return facets, [s for s in sql if " as value" in s or "with matched" in s]
+    return facets, [s for s in sql if " as value" in s or s.startswith(COMBINED)]
+
+
+COMBINED = f"select {', '.join(FACET_GROUPS)} from ("  # the one statement that reads the matches for every default facet
 
 
 @pytest.mark.parametrize("query", ["", "_search=cameras", "_search=drones&force=Norfolk", "exemption_sections__arraycontains=s31",
@@ -270,7 +273,7 @@ def test_default_facets_are_counted_in_one_statement_with_datasettes_own_results
     assert counted == expected
     assert set(counted) == {"force", "forces", "outcome", "year", "exemption_sections", "needs_review", "late"} \
         == set(COMBINED_FACETS)
-    assert len(statements) == 1 and statements[0].startswith("with matched"), statements
+    assert len(statements) == 1 and statements[0].startswith(COMBINED), statements
     assert len(stock_statements) == len(COMBINED_FACETS)
 
 
@@ -280,15 +283,15 @@ def test_facets_asked_for_beyond_the_defaults_are_counted_by_datasette(built: Pa
     assert {"question_count", "exemption_codes", "force", "exemption_sections"} <= set(counted)
     want = {r["question_count"]: r["n"] for r in rows(built / "foilog.db", "select question_count, count(*) as n from disclosures group by 1")}
     assert {value: count for value, _, count, _, _ in counted["question_count"][2]} == want
-    assert len(statements) == 3 and sum(s.startswith("with matched") for s in statements) == 1
+    assert len(statements) == 3 and sum(s.startswith(COMBINED) for s in statements) == 1
 
 
 def test_facets_fall_back_to_datasette_where_facet_keys_are_missing(built: Path, tmp_path: Path) -> None:
-    """A database not re-indexed since facet_key was added, or served --immutable without the migration."""
+    """A database not re-indexed since the facet keys were added, or served --immutable without the migration."""
     db = copy_of(built, tmp_path)
     expected, _ = facets_of(make_datasette(db, settings={"trace_debug": True}), "/foilog/disclosures.json?_search=information")
     with sqlite3.connect(db) as conn:
-        conn.execute("update disclosures set facet_key = null where id = (select min(rowid) from disclosures_fts where disclosures_fts match 'information')")
+        conn.execute("update disclosures set facet_place = null where id = (select min(rowid) from disclosures_fts where disclosures_fts match 'information')")
     counted, statements = facets_of(make_datasette(db, settings={"trace_debug": True}), "/foilog/disclosures.json?_search=information")
     assert counted == expected and len(statements) == 1 + len(COMBINED_FACETS)  # the combined one found the gap; Datasette's own counted
     with sqlite3.connect(db) as conn:
@@ -302,8 +305,9 @@ def test_combined_facets_that_run_out_of_time_are_reported_as_timed_out(built: P
     db = copy_of(built, tmp_path)
     with sqlite3.connect(db) as conn:  # 18,000 more responses, so that counting takes longer than a millisecond
         conn.execute("""with recursive n(i) as (select 1 union all select i + 1 from n where i < 1000)
-            insert into disclosures (key, title, force, outcome, year, exemption_sections, facet_key)
-            select d.key || '-' || n.i, d.title, d.force, d.outcome, d.year, d.exemption_sections, d.facet_key
+            insert into disclosures (key, title, force, outcome, year, exemption_sections, facet_place, facet_result, facet_exemptions)
+            select d.key || '-' || n.i, d.title, d.force, d.outcome, d.year, d.exemption_sections, d.facet_place, d.facet_result,
+                   d.facet_exemptions
             from disclosures d, n""")
     served = make_datasette(db, settings={"facet_time_limit_ms": 1})
     body = page(served, "/foilog/disclosures.json?_size=1").json()

@@ -150,3 +150,22 @@ def test_a_new_version_of_the_index_reads_every_entry_again_and_rewrites_nothing
         conn.execute("update settings set value = 'an older version' where key = 'index_version'")
     assert _reads_of_entries(db) > 0
     assert _stamps(db) == before
+
+
+def test_a_database_with_one_facet_combination_per_response_is_regrouped(db: Path) -> None:
+    """The shape before FACET_GROUPS: one facet_key naming a combination of all seven facets, on its own index."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("update disclosures set facet_key = facet_place, facet_place = null, facet_result = null, facet_exemptions = null, "
+                     "built_from = 'an older index', rows_hash = 'what the older shape said'")
+        conn.execute("update facet_combinations set facet_group = null")
+        conn.execute("create index idx_disclosures_id_facet_key on disclosures (id, facet_key)")
+        conn.execute("update settings set value = 'an older version' where key = 'index_version'")
+    build_disclosures(open_db(db))
+    assert rows(db, "select count(*) as n from disclosures where facet_place is null or facet_result is null "
+                    "or facet_exemptions is null or facet_key is not null")[0]["n"] == 0
+    assert rows(db, "select count(*) as n from facet_combinations where facet_group is null")[0]["n"] == 0
+    assert not rows(db, "select name from sqlite_master where name = 'idx_disclosures_id_facet_key'")
+    groups = {r["facet_group"]: r["n"] for r in rows(db, "select facet_group, count(*) as n from facet_combinations group by 1")}
+    distinct = rows(db, "select count(distinct force || forces || year) as place, count(distinct outcome || needs_review || "
+                        "coalesce(late, '-')) as result, count(distinct exemption_sections) as exemptions from disclosures")[0]
+    assert groups == {"facet_place": distinct["place"], "facet_result": distinct["result"], "facet_exemptions": distinct["exemptions"]}
