@@ -41,7 +41,9 @@ logging.basicConfig(level=logging.INFO, handlers=[type("H", (logging.Handler,), 
 from pipelines import corrections as hand
 from pipelines.db import open_db
 from pipelines.index import build_disclosures
+import hashlib
 db = open_db({db!r})
+db.conn.create_function("sha256_hex", 1, lambda text: hashlib.sha256(text.encode()).hexdigest(), deterministic=True)
 {before}
 started = time.perf_counter()
 count = {action}
@@ -54,6 +56,13 @@ print(json.dumps({{"returned": count, "seconds": round(seconds, 2), "peak_mb": r
 WITHDRAW = """from pipelines.files import FileStore
 from pipelines.withdraw import withdraw
 url = db.execute("select url from document_urls order by rowid desc limit 1").fetchone()[0]"""
+
+
+# Every response recorded as compared, with the digest of its questions, as a finished first comparison leaves it
+# (less the bands, which only a comparison of new responses would read).
+MARK = """(db.execute('''insert or replace into similarity_checked (disclosure_id, questions_hash, signature)
+    select d.id, substr(sha256_hex(group_concat(q.question, char(10))), 1, 16), '' from disclosures d
+    join questions q on q.disclosure_id = d.id group by d.id''').rowcount, db.conn.commit())[0]"""
 
 
 def step(db: Path, before: str = "", action: str = "build_disclosures(db)") -> dict:
@@ -70,12 +79,16 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="Generate the archive here once and keep it (default: a temporary directory).")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "index.json")
     parser.add_argument("--keep", type=Path, help="Keep the built database here, for the search and research benchmarks.")
+    parser.add_argument("--national", action="store_true",
+                        help="Every force in the catalogue over ten years; the first comparison for asked-before is marked "
+                             "done instead of run (at 4 ms a response it is half an hour at 430,000), and 100 new, the "
+                             "withdrawal and the correction, which would compare against no bands, are left out.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         source = args.db or Path(tmp) / "generated.db"
         if not source.exists():
             started = time.perf_counter()
-            generate(source, args.rows)
+            generate(source, args.rows, national=args.national)
             print(f"generated {args.rows:,} responses' documents and parses in {time.perf_counter() - started:.0f} s", flush=True)
         db = Path(tmp) / "foilog.db"
         shutil.copy(source, db)
@@ -85,7 +98,7 @@ def main() -> None:
                 if conn.execute("select 1 from sqlite_master where name = ?", (table,)).fetchone():
                     conn.execute(f"delete from {table}")
         steps = {}
-        for name, kwargs in [
+        plan = [
             ("full build", {}),
             # A build compares for at most BUDGET_S; here the first comparison is run to the end, once.
             ("first comparison of every response, to the end", {
@@ -97,7 +110,10 @@ def main() -> None:
             ("one withdrawal", {"before": WITHDRAW, "action": f"withdraw(db, FileStore({str(Path(tmp) / 'files')!r}), url, 'benchmark').files"}),
             ("one correction", {"action": "build_disclosures(db, hand.Corrections(by_key={'ref:000007/22': {'outcome': 'refused', 'note': 'benchmark'}}))"}),
             ("nothing new, again", {}),
-        ]:
+        ]
+        if args.national:
+            plan = [plan[0], ("first comparison marked done", {"action": MARK}), plan[2], plan[-1]]
+        for name, kwargs in plan:
             steps[name] = step(db, **kwargs)
             print(name, json.dumps(steps[name]), flush=True)
         size_mb = round(db.stat().st_size / 1e6)
@@ -112,10 +128,10 @@ def main() -> None:
                 "disclosures_per_s": round(full["returned"] / full["seconds"]), "db_mb": size_mb, "fts_mb": None}))
     report = {
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}",
-        "responses": args.rows, "db_mb": size_mb, "steps": steps,
+        "responses": args.rows, "national": args.national, "db_mb": size_mb, "steps": steps,
         "targets": {
             "nothing new under 2 s": steps["nothing new"]["seconds"] < 2,
-            "100 new under 5 s": steps["100 new responses"]["seconds"] < 5,
+            **({} if args.national else {"100 new under 5 s": steps["100 new responses"]["seconds"] < 5}),
             "full build under 90 s": steps["full build"]["seconds"] < 90,
             "full build peak under 500 MB": steps["full build"]["peak_mb"] < 500,
         },
