@@ -71,7 +71,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "id": int, "disclosure_id": int, "source": str, "url": str, "sha256": str, "content_type": str,
         "kind": str, "bytes": int, "first_seen_at": str, "fetched_at": str, "status": str, "error": str,
         "removed_at": str,
-    }, "id", [("sha256",), ("disclosure_id",), ("url",)]),
+    }, "id", [("sha256", "kind"), ("disclosure_id",), ("url",)]),  # the first also answers what is left to parse
     # Every URL a document was found at: the same bytes at two URLs, or on both forces' logs.
     "document_urls": ({
         "url": str, "document_id": int, "source": str, "force": str, "entry_url": str, "title": str,
@@ -95,7 +95,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "sha256": str, "parser_version": str, "parsed_at": str, "result": str, "error": str,
         "audit": str,  # an attachment's audit (parsers/audit.py) as JSON: verdict and findings
         "text": str,  # an attachment's visible text (parsers/attachments.py): hidden parts are never in it
-    }, "sha256", []),
+    }, "sha256", [("sha256", "parser_version")]),  # narrow: which files this parser has read, without the wide rows
     # Each parse's letter in brief, kept by the triggers below whatever writes parses: what the index stage
     # groups documents by, so that it reads a letter only when something about it changed. revision grows
     # with every write of the parse.
@@ -223,7 +223,7 @@ def now() -> str:
 
 
 # Indexes of an older shape that nothing reads any more: each costs every write.
-DROPPED_INDEXES = ["idx_disclosures_id_facet_key"]
+DROPPED_INDEXES = ["idx_disclosures_id_facet_key", "idx_documents_sha256"]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

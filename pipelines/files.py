@@ -17,6 +17,7 @@ class FileStore:
     """Files named by the sha256 of their bytes: data/files/ab/cd/abcd...; never a partial file."""
 
     PARTIAL = ".partial-"
+    STAGING = ".partial"  # where files are written before they are renamed into place
 
     def __init__(self, root: str | Path, create: bool = True):
         self.root = Path(root)
@@ -29,16 +30,20 @@ class FileStore:
     def put(self, data: bytes, sha256: str | None = None) -> str:
         """Store bytes (once) and return their sha256 (pass it when already known).
 
-        Written to a temporary name in the target folder, flushed to disk, checked against
-        the sha256, and only then renamed: a crash leaves at most a ".partial-" file, never a
-        short or wrong file under its final name.
+        Written to a temporary name in the staging folder, flushed to disk, checked against
+        the sha256, and only then renamed into place (one file system, so the rename is
+        atomic): a crash leaves at most a ".partial-" file there, never a short or wrong file
+        under its final name. One staging folder, because looking for what a crash left in
+        every folder of the store took 10 s a run at 430,000 files.
         """
         sha256 = sha256 or hashlib.sha256(data).hexdigest()
         target = self.path(sha256)
         if target.exists() and target.stat().st_size == len(data):
             return sha256
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=self.PARTIAL)
+        staging = self.root / self.STAGING
+        staging.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=staging, prefix=self.PARTIAL)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -61,7 +66,7 @@ class FileStore:
     def remove_partials(self) -> int:
         """Delete what an interrupted run left half-written; return how many."""
         removed = 0
-        for path in self.root.rglob(self.PARTIAL + "*"):
+        for path in (self.root / self.STAGING).glob(self.PARTIAL + "*"):
             path.unlink(missing_ok=True)
             removed += 1
         return removed
