@@ -289,13 +289,13 @@ def _words(runs: list[_Run]) -> list[Word] | str:
     order = sorted(range(len(runs)), key=lambda k: (line_of[runs[k].top], runs[k].x0))
     words: list[Word] = []
     word: _Run | None = None
-    last = -1
+    last, last_top = -1, 0.0  # the run read before, by its place in the stream and its top
     for k in order:
         run = runs[k]
         if word is not None and line_of[word.top] == line_of[run.top]:
             if run.x0 < word.last_x0:
                 return "overlapping text"
-            gap, rise = run.x0 - word.x1, abs(run.top - word.top)
+            gap, rise = run.x0 - word.x1, abs(run.top - last_top)  # from the letter before, as pdfplumber measures
             if gap <= _NEAR_WORD[1] and k != last + 1:
                 return "text drawn out of order"  # near enough to join: where its spaces fall is unknown
             if not run.spaced and (_NEAR_WORD[0] < gap < _NEAR_WORD[1] or _NEAR_LINE[0] < rise < _NEAR_LINE[1]):
@@ -304,13 +304,13 @@ def _words(runs: list[_Run]) -> list[Word] | str:
                 word.text += run.text
                 word.x1, word.last_x0 = max(word.x1, run.x1), run.last_x0
                 word.top, word.bottom = min(word.top, run.top), max(word.bottom, run.bottom)
-                last = k
+                last, last_top = k, run.top
                 continue
         if word is not None:
             words.append(_word(word))
         word = _Run("", run.x0, run.x1, run.top, run.bottom, False)
         word.text, word.last_x0 = list(run.text), run.last_x0
-        last = k
+        last, last_top = k, run.top
     if word is not None:
         words.append(_word(word))
     return words

@@ -35,7 +35,8 @@ def test_every_corpus_pdf_gives_the_parser_the_lines_pdfplumber_gives() -> None:
 
 
 def test_chromium_printed_letters_read_alike_ligatures_and_all(tmp_path: Path) -> None:
-    """Another producer: subset TrueType fonts, "fi" drawn as one glyph, justified lines without spaces."""
+    """Another producer: subset TrueType fonts, "fi" drawn as one glyph where the font has the
+    ligature (DejaVu does), justified lines without spaces."""
     from tools.printed import letters, print_pdfs
 
     made = list(letters(4))[:6]  # the four house styles and two shapes
@@ -44,7 +45,7 @@ def test_chromium_printed_letters_read_alike_ligatures_and_all(tmp_path: Path) -
         fast, reference, doubts = both(data)
         assert fast == reference, name
         pieces += sum(text.count("fi") for i, text in enumerate(fast) if i not in doubts)
-    assert pieces, "no ligature was read by PDFium"
+    assert pieces, "no page with an \"fi\" (a ligature, in fonts that have one) was read by PDFium"
 
 
 def page_of(draw) -> bytes:  # type: ignore[no-untyped-def]
