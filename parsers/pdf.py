@@ -27,6 +27,7 @@ word drawn twice over itself to look bold once, where pdfminer reads "BBoolldd".
 
 from __future__ import annotations
 
+import copy
 import ctypes
 import io
 import logging
@@ -308,8 +309,8 @@ def _words(runs: list[_Run]) -> list[Word] | str:
                 continue
         if word is not None:
             words.append(_word(word))
-        word = _Run("", run.x0, run.x1, run.top, run.bottom, False)
-        word.text, word.last_x0 = list(run.text), run.last_x0
+        word = copy.copy(run)  # grown by the runs that join it; the run itself stays as read
+        word.text = list(run.text)
         last, last_top = k, run.top
     if word is not None:
         words.append(_word(word))
