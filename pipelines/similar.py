@@ -25,9 +25,9 @@ import re
 import time
 from collections.abc import Iterable
 from importlib.metadata import version
+from typing import Any
 
 import sqlite_utils
-from datasketch import MinHash
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,6 @@ CANDIDATES = 100  # the responses sharing most bands that are scored for each
 # 0.54) shares a band with probability 0.94, one at Dice 80 with 0.99, and two unrelated requests
 # (Jaccard 0.1) with 0.003, so a response is scored against a few dozen others, not the archive.
 BANDS, ROWS = 32, 4
-_PERMUTATIONS = MinHash(num_perm=BANDS * ROWS, seed=1, scheme="affine32").permutations
 # Bands stored by another version of this scheme would not meet new ones: all are compared again.
 BANDS_VERSION = f"datasketch {version('datasketch')} affine32 seed 1, {BANDS}x{ROWS}"
 
@@ -153,13 +152,23 @@ def forget(db: sqlite_utils.Database, disclosure_id: int) -> None:
     db.execute("delete from disclosure_links where kind = 'similar' and (earlier_id = ? or later_id = ?)", [disclosure_id, disclosure_id])
 
 
+@functools.lru_cache(maxsize=1)
+def _scheme() -> tuple[Any, Any]:
+    """datasketch's MinHash and the scheme's permutations, made once. Imported here, not at the top:
+    datasketch brings scipy, about a second at every start, and most nights compare nothing."""
+    from datasketch import MinHash
+
+    return MinHash, MinHash(num_perm=BANDS * ROWS, seed=1, scheme="affine32").permutations
+
+
 def bands(mine: str) -> list[int]:
     """The signature's MinHash, cut into BANDS bands of ROWS values, each hashed to a 32-bit key. Two signatures
     whose words overlap by a Jaccard index j share some band with probability 1 - (1 - j**ROWS) ** BANDS."""
     words = mine.split()
     if not words:
         return []
-    minhash = MinHash(num_perm=BANDS * ROWS, permutations=_PERMUTATIONS, scheme="affine32")
+    minhash_type, permutations = _scheme()
+    minhash = minhash_type(num_perm=BANDS * ROWS, permutations=permutations, scheme="affine32")
     minhash.update_batch([w.encode() for w in words])
     values = minhash.hashvalues.reshape(BANDS, ROWS)
     return [int.from_bytes(hashlib.blake2b(bytes([band]) + values[band].tobytes(), digest_size=4).digest(), "big", signed=True)
