@@ -363,13 +363,9 @@ def fitting_resolution(width_pt: float, height_pt: float, resolution: int) -> in
     return fitted if fitted >= MIN_RESOLUTION else None
 
 
-def layout(words: list[Word]) -> str:
-    """Words (with x0, x1, top, bottom) to lines; blank lines at paragraph gaps; " | " between table cells."""
-    return _layout(words)[0]
-
-
 def _layout(words: list[Word]) -> tuple[str, float]:
-    """layout(words), and how near its closest decision came to going the other way, in margins
+    """Words (with x0, x1, top, bottom) to lines, with blank lines at paragraph gaps and " | " between
+    table cells; and how near its closest decision came to going the other way, in margins
     (X_MARGIN across, Y_MARGIN down): under 1, another reader's boxes could have tipped it."""
     lines, near = _cluster(words)
     if not lines:
