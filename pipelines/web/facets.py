@@ -7,7 +7,8 @@ and the array facets also de-duplicate whole rows. Here the default facets of
 each group of FACET_GROUPS) from the narrow covering index, the keys are tallied in
 Python, and each value's count is the sum over the few hundred or thousand
 `facet_combinations` the tallies name. It also re-runs the search once instead of seven
-times.
+times. On a page with only a search (or none), that statement starts as soon as the search is
+known and runs beside Datasette's own statements for the rows and the count.
 
 Results are the same as Datasette's own facets, value for value (tests/test_datasette.py
 compares them). Any other facet, table or database goes to Datasette's own code, as does a
@@ -18,16 +19,19 @@ columns were added).
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import sqlite3
 import urllib.parse
 import weakref
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from datasette import facets
+from datasette.filters import search_filters
 from datasette.tracer import trace
-from datasette.utils import path_with_removed_args, sqlite_timelimit
+from datasette.utils import escape_sqlite, path_with_removed_args, sqlite_timelimit
 
 from pipelines.db import COMBINED_FACETS, FACET_GROUPS
 from pipelines.web import NAME
@@ -35,7 +39,7 @@ from pipelines.web import NAME
 TABLE = "disclosures"
 
 # One computation per page, shared by the column and the array facet instances of its request.
-_counting: weakref.WeakKeyDictionary[Any, asyncio.Future] = weakref.WeakKeyDictionary()
+_counting: weakref.WeakKeyDictionary[Any, "_Counting"] = weakref.WeakKeyDictionary()
 # Databases seen to have the facet keys and facet_combinations; columns and tables are never dropped.
 _ready: weakref.WeakSet[Any] = weakref.WeakSet()
 
@@ -44,55 +48,68 @@ def _column(config: dict) -> str:
     return config.get("column") or config["simple"]
 
 
-async def _combined_columns(facet: facets.Facet) -> list[str]:
+async def _combined_columns(ds: Any, database: str, table: str, request: Any) -> list[str]:
     """The facets of this page, of either type, that facet_combinations can count."""
-    if facet.database != NAME or facet.table != TABLE:
+    if database != NAME or table != TABLE:
         return []
-    db = facet.ds.get_database(facet.database)
+    db = ds.get_database(database)
     if db not in _ready:
         if not set(FACET_GROUPS) <= set(await db.table_columns(TABLE)) or not await db.table_exists("facet_combinations") \
                 or "facet_group" not in await db.table_columns("facet_combinations"):
             return []  # served --immutable without the migration that `foilog serve` runs
         _ready.add(db)
-    configs = facets.load_facet_configs(facet.request, facet.metadata)
+    configs = facets.load_facet_configs(request, ds.table_metadata(database, table))
     return list(dict.fromkeys(_column(c["config"]) for kind in ("column", "array") for c in configs.get(kind, [])
                               if COMBINED_FACETS.get(_column(c["config"])) == kind))
 
 
+# Each column's values and counts (all of them, most first), or None for each when the
+# statement timed out; {} when some matched row has no facet keys (counted by Datasette).
 Counts = dict[str, list[tuple[Any, int]] | None]
 
 
-async def _count(facet: facets.Facet, columns: list[str]) -> Counts:
-    """Each column's values and counts (facet_size + 1 of them, most first), or None for each
-    when the statement timed out; {} when some matched row has no facet keys (counted by Datasette)."""
-    limit = facet.get_facet_size() + 1  # one more than shown tells whether the list was truncated
+@dataclass(frozen=True)
+class _Counting:
+    """One page's count of its default facets: of which rows (the page's SQL, without order or limit), and the result."""
+
+    sql: str
+    params: dict
+    columns: tuple[str, ...]
+    result: asyncio.Future
+
+
+async def _count(ds: Any, database: str, sql: str, params: dict, columns: list[str]) -> Counts:
     groups = {group: [c for c in members if c in columns] for group, members in FACET_GROUPS.items()}
     groups = {group: members for group, members in groups.items() if members}
-    sql = f"select {', '.join(groups)} from ({facet.sql})"
+    # Each group's keys as one string, with how many there are: one row back, not one per match.
+    # Row by row, Python takes the GIL back for every match (60,000 for a common word), and the
+    # page's other statements, whose time-limit checks need it too, waited: 110 ms alone
+    # against 165 for the rows, and half that again beside them.
+    keys_sql = f"select count(*), {', '.join(f'group_concat({g}), count({g})' for g in groups)} from ({sql})"
     combos = f"select key, {', '.join(columns)} from facet_combinations"
-    limit_ms = facet.ds.setting("facet_time_limit_ms")
+    limit_ms = ds.setting("facet_time_limit_ms")
 
-    def tally(conn: sqlite3.Connection) -> tuple[list[Counter[int]], dict[int, tuple]]:
-        # Plain tuples, not Datasette's sqlite3.Row: at 130,000 matches the rows alone took 200 ms more.
+    def tally(conn: sqlite3.Connection) -> tuple[list[Counter[int]] | None, dict[int, tuple]]:
         cursor = conn.cursor()
         cursor.row_factory = None
         with sqlite_timelimit(conn, limit_ms):
-            keys = cursor.execute(sql, facet.params).fetchall()
-        # Counted here, not in SQL: a Counter over each group's keys is one pass in C, where
-        # SQLite would sort the matches once for each group.
-        tallies = [Counter(column) for column in zip(*keys)] if keys else [Counter() for _ in groups]
+            matched, *found = cursor.execute(keys_sql, params).fetchone()
+        if any(n < matched for n in found[1::2]):
+            return None, {}  # a row not re-indexed since the facet keys were added
+        # Counted here, not in SQL, where each group's keys would be sorted first.
+        tallies = [Counter({int(k): n for k, n in Counter(keys.split(",")).items()}) if keys else Counter() for keys in found[::2]]
         return tallies, {row[0]: row for row in cursor.execute(combos)}
 
-    db = facet.ds.get_database(facet.database)
+    db = ds.get_database(database)
     try:
-        with trace("sql", database=facet.database, sql=sql, params=facet.params):
+        with trace("sql", database=database, sql=keys_sql, params=params):
             tallies, values = await db.execute_fn(tally)
     except sqlite3.OperationalError as exc:
         if exc.args == ("interrupted",):
             return dict.fromkeys(columns)
         raise
-    if any(None in tally for tally in tallies):
-        return {}  # a row not re-indexed since the facet keys were added
+    if tallies is None:
+        return {}
     counted: Counts = {}
     for members, tally in zip(groups.values(), tallies):
         for column in members:
@@ -104,12 +121,18 @@ async def _count(facet: facets.Facet, columns: list[str]) -> Counts:
                 if value is None:
                     continue
                 if array:  # a value counts once per row, as Datasette counts it
-                    for item in set(json.loads(value)):
+                    for item in _items(value):
                         counts[item] += n
                 else:
                     counts[value] += n
-            counted[column] = sorted(counts.items(), key=_ranked)[:limit]
+            counted[column] = sorted(counts.items(), key=_ranked)
     return counted
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _items(value: str) -> frozenset:
+    """An array facet's distinct values in one combination: parsed once, not once for every page."""
+    return frozenset(json.loads(value))
 
 
 def _ranked(item: tuple[Any, int]) -> tuple[int, Any]:
@@ -117,14 +140,50 @@ def _ranked(item: tuple[Any, int]) -> tuple[int, Any]:
     return -item[1], item[0]
 
 
+# The query string arguments under which a table page's rows are those of its search alone
+# (or, with no search, every row), and its facets are counted.
+_PLAIN_ARGS = frozenset({"_search", "_searchmode", "_sort", "_sort_desc", "_size", "_facet", "_facet_array", "_facet_size",
+                         "_labels", "_trace", "_nosuggest", "_col", "_nocol", "_timelimit"})
+
+
+async def start_counting(request: Any, database: str, table: str, ds: Any) -> None:
+    """Start counting a search page's default facets while Datasette reads its rows and its count.
+
+    Datasette runs a table page's statements one after another, each over every match; this
+    one runs beside them, on another core. It is counted for the rows Datasette's own facets
+    would count (its search, with no other filter); combined_counts uses it only if the
+    page's facet SQL and parameters turn out to be exactly those, and counts afresh if not.
+    """
+    if request in _counting or not set(request.args) <= _PLAIN_ARGS or request.url_vars.get("format") not in (None, "json"):
+        return
+    columns = await _combined_columns(ds, database, table, request)
+    if not columns:
+        return
+    db = ds.get_database(database)
+    # The WHERE clause Datasette's table page builds from ?_search= (datasette.filters), and its SQL without order or limit.
+    found = await search_filters(request, database, table, ds)()
+    where = f"where {' and '.join(found.where_clauses)} " if found.where_clauses else ""
+    selected = ", ".join(escape_sqlite(c) for c in await db.table_columns(table))
+    sql = f"select {selected} from {escape_sqlite(table)} {where}"
+    result = asyncio.ensure_future(_count(ds, database, sql, found.params, columns))
+    # A page that fails before its facets (a malformed search) never asks for the result: its error is Datasette's to report.
+    result.add_done_callback(lambda done: done.cancelled() or done.exception())
+    _counting[request] = _Counting(sql, dict(found.params), tuple(columns), result)
+
+
 async def combined_counts(facet: facets.Facet) -> Counts:
     """This page's combined facet counts, computed once for all its facet instances."""
-    columns = await _combined_columns(facet)
+    columns = await _combined_columns(facet.ds, facet.database, facet.table, facet.request)
     if not columns:
         return {}
-    if facet.request not in _counting:
-        _counting[facet.request] = asyncio.ensure_future(_count(facet, columns))
-    return await _counting[facet.request]
+    counting = _counting.get(facet.request)
+    if counting is None or (counting.sql, counting.params, counting.columns) != (facet.sql, dict(facet.params), tuple(columns)):
+        if counting is not None:
+            counting.result.cancel()  # counted for other rows than this page's: not used
+        counting = _Counting(facet.sql, dict(facet.params), tuple(columns),
+                             asyncio.ensure_future(_count(facet.ds, facet.database, facet.sql, facet.params, columns)))
+        _counting[facet.request] = counting
+    return await counting.result
 
 
 class _Combined:

@@ -117,6 +117,17 @@ def register_facet_classes() -> Any:
     return [[REPLACING.get(kind, kind) for kind in kinds] for kinds in (yield)]
 
 
+@hookimpl
+def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+    # No filter of its own: the first point where a table page's rows are known, before it reads them.
+    from pipelines.web.facets import start_counting
+
+    async def start() -> None:
+        await start_counting(request, database, table, datasette)
+
+    return start
+
+
 SECTION_FACETS = ("exemption_sections", "code")  # facets whose values are sections of the Act (s31)
 SECTION_NAMES = {f"s{section}": name for section, (name, _) in CATALOGUE.items()}  # what the exemptions table holds
 
