@@ -169,3 +169,26 @@ def test_a_database_with_one_facet_combination_per_response_is_regrouped(db: Pat
     distinct = rows(db, "select count(distinct force || forces || year) as place, count(distinct outcome || needs_review || "
                         "coalesce(late, '-')) as result, count(distinct exemption_sections) as exemptions from disclosures")[0]
     assert groups == {"facet_place": distinct["place"], "facet_result": distinct["result"], "facet_exemptions": distinct["exemptions"]}
+
+
+def _search_index_bytes(db: Path) -> int:
+    return rows(db, "select sum(length(block)) as n from disclosures_fts_data")[0]["n"]
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_a_rebuild_that_replaces_a_tenth_or_more_merges_the_search_index(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                         merged: bool) -> None:
+    import pipelines.index
+
+    fresh = _search_index_bytes(db)
+    found = rows(db, "select rowid from disclosures_fts where disclosures_fts match 'information' order by rowid")
+    # The fixture is far below the floor of a thousand; with the floor at one, every response rewritten is a tenth and more.
+    monkeypatch.setattr(pipelines.index, "OPTIMIZE_AFTER", 1 if merged else 10**9)
+    with sqlite3.connect(db) as conn:  # every response reads differently to the build: each is rewritten, search row and all
+        conn.execute("update disclosures set rows_hash = 'what an older build said', built_from = 'an older build'")
+        conn.execute("update settings set value = 'an older version' where key = 'index_version'")
+    build_disclosures(open_db(db))
+    after = _search_index_bytes(db)
+    # Unmerged, each old row stays in the index beside its replacement until its segment is merged.
+    assert (after < fresh * 1.1 if merged else after > fresh * 1.5), (fresh, after)
+    assert rows(db, "select rowid from disclosures_fts where disclosures_fts match 'information' order by rowid") == found
