@@ -39,7 +39,7 @@ from pipelines.web import NAME
 TABLE = "disclosures"
 
 # One computation per page, shared by the column and the array facet instances of its request.
-_counting: weakref.WeakKeyDictionary[Any, "_Counting"] = weakref.WeakKeyDictionary()
+_counting: weakref.WeakKeyDictionary[Any, _Counting] = weakref.WeakKeyDictionary()
 # Databases seen to have the facet keys and facet_combinations; columns and tables are never dropped.
 _ready: weakref.WeakSet[Any] = weakref.WeakSet()
 
@@ -79,17 +79,18 @@ class _Counting:
 
 
 async def _count(ds: Any, database: str, sql: str, params: dict, columns: list[str]) -> Counts:
+    """The counts of the columns' values over the rows of sql, from the rows' facet keys."""
     groups = {group: [c for c in members if c in columns] for group, members in FACET_GROUPS.items()}
     groups = {group: members for group, members in groups.items() if members}
     # Each group's keys as one string, with how many there are: one row back, not one per match.
-    # Row by row, Python takes the GIL back for every match (60,000 for a common word), and the
-    # page's other statements, whose time-limit checks need it too, waited: 110 ms alone
-    # against 165 for the rows, and half that again beside them.
+    # Fetched row by row, the keys took 165 ms for a common word against 110 as strings, and
+    # Python took the GIL back for each of 60,000 matches, which stalled the page's statements
+    # running beside this one (their time-limit checks need it).
     keys_sql = f"select count(*), {', '.join(f'group_concat({g}), count({g})' for g in groups)} from ({sql})"
     combos = f"select key, {', '.join(columns)} from facet_combinations"
     limit_ms = ds.setting("facet_time_limit_ms")
 
-    def tally(conn: sqlite3.Connection) -> tuple[list[Counter[int]] | None, dict[int, tuple]]:
+    def tally(conn: sqlite3.Connection) -> tuple[list[dict[int, int]] | None, dict[int, tuple]]:
         cursor = conn.cursor()
         cursor.row_factory = None
         with sqlite_timelimit(conn, limit_ms):
@@ -97,7 +98,7 @@ async def _count(ds: Any, database: str, sql: str, params: dict, columns: list[s
         if any(n < matched for n in found[1::2]):
             return None, {}  # a row not re-indexed since the facet keys were added
         # Counted here, not in SQL, where each group's keys would be sorted first.
-        tallies = [Counter({int(k): n for k, n in Counter(keys.split(",")).items()}) if keys else Counter() for keys in found[::2]]
+        tallies = [{int(k): n for k, n in Counter(keys.split(",")).items()} if keys else {} for keys in found[::2]]
         return tallies, {row[0]: row for row in cursor.execute(combos)}
 
     db = ds.get_database(database)
