@@ -8,12 +8,18 @@ import hashlib
 import io
 import json
 import logging
+import os
 import pickle
 import re
+import subprocess
+import sys
+import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import sqlite_utils
 
@@ -90,6 +96,9 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
         every = _setting(db, "index_version") != INDEX_VERSION
         digest = _corrections_digest(fixes)
         queued = None if every else _queued(db, fixes, digest)
+        # Emptied first, which takes the write lock: from here no other writer can commit, so the
+        # second process that may build rows (_prepared) reads what this one read.
+        db.execute("delete from index_queue")
         new_keys = _keys(db, queued)  # entry -> key, for each entry queued that still has documents
         old_keys = _index_entries(db, queued)
         affected = set(new_keys.values()) | set(old_keys.values())
@@ -104,23 +113,13 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
         members = _members(db, keys, queued, new_keys)
         ids = {key: i for key, (i, _) in existing.items()}
         facet_keys = _facet_keys(db)
-        for start in range(0, len(keys), BATCH):
-            batch = keys[start:start + BATCH]
-            wanted = [entry for key in batch for entry in members.get(key, [])]
-            groups = _groups(_entries(db, wanted))
-            due = {}
-            for key in batch:
-                group = groups.get(key)
-                if not group:
-                    if key in existing:
-                        stale[key] = existing[key][0]
-                    continue
-                fix = fixes.find(_reference(group), _urls(group)) if fixes else None
-                built_from = _built_from(key, group, fix)
-                if existing.get(key, (None, None))[1] != built_from:
-                    due[key] = built_from
-            due_count += len(due)
-            changed += _rebuild(db, {key: groups[key] for key in due}, due, ids, fixes, facet_keys)
+        replaced = 0  # responses rewritten whose search row was deleted and written again
+        for prepared in _prepared(db, keys, members, existing, fixes):
+            stale.update((key, existing[key][0]) for key in prepared.gone if key in existing)
+            due_count += len(prepared.built)
+            rewritten, searched = _write(db, prepared.built, ids, facet_keys)
+            changed += rewritten
+            replaced += searched
         for i in stale.values():
             _delete_disclosure(db, i)
         _remember(db, queued, new_keys, digest)
@@ -132,8 +131,7 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
         # segment is merged: after a rebuild of 200,000 the index was three times its size, and
         # a common word took 55 ms to find instead of 34. Merged into one when a tenth or more
         # was replaced (15 s at 200,000); the nightly few are merged as they go.
-        replaced = len(stale) + len(set(changed) & set(ids.values()))
-        if replaced >= max(OPTIMIZE_AFTER, count_before // 10):
+        if replaced + len(stale) >= max(OPTIMIZE_AFTER, count_before // 10):
             db.execute("insert into disclosures_fts (disclosures_fts) values ('optimize')")
         clock("search index")
         link_citations(db, changed)
@@ -243,14 +241,13 @@ def _members(db: sqlite_utils.Database, keys: list[str], queued: set[str] | None
 
 
 def _remember(db: sqlite_utils.Database, queued: set[str] | None, new_keys: dict[str, str], corrections_digest: str) -> None:
-    """Record each entry's key and what this build read, and empty the queue."""
+    """Record each entry's key and what this build read."""
     if queued is None:
         db.execute("delete from index_entries")
     else:
         for chunk in _chunks(sorted(queued)):
             db.execute(f"delete from index_entries where entry_url in ({_marks(chunk)})", chunk)
     db.conn.executemany("insert into index_entries (entry_url, key) values (?, ?)", new_keys.items())
-    db.execute("delete from index_queue")
     db.conn.executemany("insert or replace into settings (key, value) values (?, ?)",
                         [("index_version", INDEX_VERSION), ("index_corrections", corrections_digest)])
 
@@ -302,15 +299,31 @@ def _digest(value: object) -> str:
     return hashlib.sha256(out.getbuffer()).hexdigest()[:32]
 
 
-def _rebuild(db: sqlite_utils.Database, batch: dict[str, list[_Entry]], due: dict[str, str], ids: dict[str, int],
-             fixes: hand.Corrections | None, facet_keys: dict[tuple, int]) -> list[int]:
-    """Write the rows of each response of a batch (at most BATCH), with their parses read for it; return
-    the ids whose rows changed (a response rebuilt to the same rows keeps its updated_at)."""
-    known = [ids[key] for key in batch if key in ids]
-    kept = dict(db.execute(f"select id, rows_hash from disclosures where id in ({_marks(known)})", known).fetchall()) if known else {}
+@dataclass(frozen=True)
+class _Batch:
+    """A batch of responses read and built, with nothing written."""
+
+    gone: list[str]  # keys with no entry left
+    built: list[tuple[str, str, DisclosureRows]]  # key, what it was built from, its rows: each response due
+
+
+def _prepare(db: sqlite_utils.Database, batch: list[str], members: dict[str, list[str]], built_before: dict[str, str | None],
+             fixes: hand.Corrections | None) -> _Batch:
+    """Read a batch of responses (at most BATCH) and build the rows of each whose inputs changed. Reads only."""
+    groups = _groups(_entries(db, [entry for key in batch for entry in members.get(key, [])]))
+    gone, due = [], {}
+    for key in batch:
+        group = groups.get(key)
+        if not group:
+            gone.append(key)
+            continue
+        fix = fixes.find(_reference(group), _urls(group)) if fixes else None
+        built_from = _built_from(key, group, fix)
+        if built_before.get(key) != built_from:
+            due[key] = built_from
     documents: dict[int, list[dict]] = {}  # a document found at two URLs is in two entries, once for each
-    for group in batch.values():
-        for e in group:
+    for key in due:
+        for e in groups[key]:
             for d in e.documents.values():
                 documents.setdefault(d["id"], []).append(d)
     if documents:
@@ -320,18 +333,101 @@ def _rebuild(db: sqlite_utils.Database, batch: dict[str, list[_Entry]], due: dic
                 # A held letter (a file inside it, a redaction not applied) is not read until it is released.
                 document["letter"] = json.loads(row[1]) if row[1] and document["status"] != "held" else None
                 document["attachment_text"] = row[2]
-    at, changed = now(), []
-    for key, group in batch.items():
-        rows = build_rows(key, group, at, fixes)
+    at = now()
+    built = [(key, built_from, build_rows(key, groups[key], at, fixes)) for key, built_from in due.items()]
+    for _, _, rows in built:
+        rows.digest  # noqa: B018 - worked out where the rows are built, which may be another process
+    return _Batch(gone, built)
+
+
+def _write(db: sqlite_utils.Database, built: list[tuple[str, str, DisclosureRows]], ids: dict[str, int],
+           facet_keys: dict[tuple, int]) -> tuple[list[int], int]:
+    """Write a batch's rows; return the ids whose rows changed (a response rebuilt to the same rows keeps its updated_at),
+    and how many of those already had a search row that was replaced."""
+    known = [ids[key] for key, _, _ in built if key in ids]
+    kept = dict(db.execute(f"select id, rows_hash from disclosures where id in ({_marks(known)})", known).fetchall()) if known else {}
+    changed, replaced = [], 0
+    for key, built_from, rows in built:
         disclosure_id = ids.get(key)
         if disclosure_id is not None and kept.get(disclosure_id) == rows.digest:
-            db.execute("update disclosures set built_from = ? where id = ?", [due[key], disclosure_id])
+            db.execute("update disclosures set built_from = ? where id = ?", [built_from, disclosure_id])
             continue
-        changed.append(_save_disclosure(db, rows, disclosure_id, facet_keys, due[key]))
-    for document in (d for same in documents.values() for d in same):  # what was read for this batch is let go
-        document.pop("letter", None)
-        document.pop("attachment_text", None)
-    return changed
+        saved, searched = _save_disclosure(db, rows, disclosure_id, facet_keys, built_from)
+        changed.append(saved)
+        replaced += searched and disclosure_id is not None
+    return changed, replaced
+
+
+PARALLEL_FROM = 8  # batches due to be read, at the least, before they are built in a second process
+
+
+def _prepared(db: sqlite_utils.Database, keys: list[str], members: dict[str, list[str]],
+              existing: dict[str, tuple[int, str | None]], fixes: hand.Corrections | None) -> Iterator[_Batch]:
+    """Each batch of the keys read and built, in order.
+
+    Many batches are built in a second process (pipelines.build_rows) while this one writes: on
+    2 cores, building and writing each took about half of a full build. It reads the database as
+    this build does: WAL gives it the database as it was before this build's transaction, which
+    holds the write lock, and the build writes none of what it reads. Should it fail or be
+    killed, the batches it has not handed back are built here.
+    """
+    batches = [keys[start:start + BATCH] for start in range(0, len(keys), BATCH)]
+
+    def args(batch: list[str]) -> tuple:
+        return batch, {k: members.get(k, []) for k in batch}, {k: existing[k][1] for k in batch if k in existing}, fixes
+
+    path = db.execute("select file from pragma_database_list where name = 'main'").fetchone()[0]
+    done = 0
+    if len(batches) >= PARALLEL_FROM and path and (os.cpu_count() or 1) > 1:
+        with tempfile.TemporaryFile() as errors, _RowBuilder(path, errors) as builder:
+            # Each batch's request is made as it is sent: made all at once, they copied every key's entries.
+            feeding = threading.Thread(target=builder.send, args=(map(args, batches),), daemon=True)
+            feeding.start()
+            try:
+                for _ in batches:
+                    yield builder.receive()
+                    done += 1
+            except Exception:  # noqa: BLE001 - whatever stopped it, the batches left are built here
+                errors.seek(0)
+                last = (errors.read().decode(errors="replace").strip().splitlines() or ["no message"])[-1]
+                log.warning("index: the process building rows stopped after %d of %d batches (%s); building the rest here",
+                            done, len(batches), last[:200])
+    for batch in batches[done:]:
+        yield _prepare(db, *args(batch))
+
+
+class _RowBuilder:
+    """The second process, with its batches sent in one thread and received in order in another."""
+
+    def __init__(self, path: str, errors: IO[bytes]) -> None:
+        root = str(Path(__file__).resolve().parent.parent)  # where pipelines is importable from, installed or not
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        self.process = subprocess.Popen([sys.executable, "-m", "pipelines.build_rows", path], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=errors, env=env)
+
+    def send(self, batches: Iterable[tuple]) -> None:
+        # Its own thread: a batch's request and another's reply may both fill their pipes at once.
+        assert self.process.stdin is not None
+        try:
+            with self.process.stdin:
+                for batch in batches:
+                    pickle.dump(batch, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:  # it stopped; receive() reports it
+            pass
+
+    def receive(self) -> _Batch:
+        assert self.process.stdout is not None
+        return pickle.load(self.process.stdout)
+
+    def __enter__(self) -> _RowBuilder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
 
 
 def link_citations(db: sqlite_utils.Database, changed: list[int]) -> None:
@@ -530,8 +626,8 @@ def _facet_keys(db: sqlite_utils.Database) -> dict[tuple, int]:
 
 
 def _save_disclosure(db: sqlite_utils.Database, rows: DisclosureRows, disclosure_id: int | None,
-                     facet_keys: dict[tuple, int], built_from: str) -> int:
-    """Write one disclosure's rows, replacing what its id held; return its id."""
+                     facet_keys: dict[tuple, int], built_from: str) -> tuple[int, bool]:
+    """Write one disclosure's rows, replacing what its id held; return its id, and whether its search row was written."""
     row = {**rows.row, "built_from": built_from, "rows_hash": rows.digest}
     for group, facets in FACET_GROUPS.items():
         values = (group, *(row[c] for c in facets))
@@ -540,23 +636,48 @@ def _save_disclosure(db: sqlite_utils.Database, rows: DisclosureRows, disclosure
                                             values).lastrowid
         row[group] = facet_keys[values]
     row["facet_key"] = None  # the single combination of an older shape: nothing reads it
-    columns = list(row)
+    questions = [(q["number"], q["position"], q["question"], q["answer"], q["outcome"]) for q in rows.questions]
+    citations = [(c["code"], c["cited_as"], c["questions"]) for c in rows.citations]
     if disclosure_id is None:
+        columns = list(row)
         disclosure_id = db.execute(f"insert into disclosures ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
                                    [row[c] for c in columns]).lastrowid
+        assert disclosure_id is not None
+        write_questions = write_citations = write_search = True
     else:
-        db.execute(f"update disclosures set {', '.join(f'[{c}] = ?' for c in columns)} where id = ?", [*row.values(), disclosure_id])
-        _clear_children(db, disclosure_id)
-    assert disclosure_id is not None
-    db.conn.executemany("insert into questions (disclosure_id, number, position, question, answer, outcome) values (?, ?, ?, ?, ?, ?)",
-                        [(disclosure_id, q["number"], q["position"], q["question"], q["answer"], q["outcome"]) for q in rows.questions])
-    db.conn.executemany("insert into disclosure_exemptions (disclosure_id, code, cited_as, questions) values (?, ?, ?, ?)",
-                        [(disclosure_id, c["code"], c["cited_as"], c["questions"]) for c in rows.citations])
-    db.execute("insert into disclosures_fts (rowid, title, questions, answers, attachments) values (?, ?, ?, ?, ?)",
-               [disclosure_id, *rows.search])
-    db.execute(f"update documents set disclosure_id = ? where id in ({','.join('?' * len(rows.documents))})",
-               [disclosure_id, *rows.documents])
-    return disclosure_id
+        # Only what differs is written again. A new parser or index version rewrites every response
+        # whose rows changed at all, and most change in a column or two: the search row alone, deleted
+        # and inserted again, cost more than all of a response's other writes.
+        cursor = db.execute("select * from disclosures where id = ?", [disclosure_id])
+        old = dict(zip([c[0] for c in cursor.description], cursor.fetchone()))
+        differ = [c for c, v in row.items() if old.get(c) != v]
+        if differ:
+            db.execute(f"update disclosures set {', '.join(f'[{c}] = ?' for c in differ)} where id = ?",
+                       [*(row[c] for c in differ), disclosure_id])
+        write_questions = questions != db.execute("select number, position, question, answer, outcome from questions "
+                                                  "where disclosure_id = ? order by position", [disclosure_id]).fetchall()
+        write_citations = sorted(citations, key=repr) != sorted(db.execute(
+            "select code, cited_as, questions from disclosure_exemptions where disclosure_id = ?", [disclosure_id]).fetchall(), key=repr)
+        write_search = tuple(rows.search) != db.execute("select title, questions, answers, attachments from disclosures_fts "
+                                                        "where rowid = ?", [disclosure_id]).fetchone()
+        if write_questions:
+            db.execute("delete from questions where disclosure_id = ?", [disclosure_id])
+        if write_citations:
+            db.execute("delete from disclosure_exemptions where disclosure_id = ?", [disclosure_id])
+        if write_search:
+            db.execute("delete from disclosures_fts where rowid = ?", [disclosure_id])
+    if write_questions:
+        db.conn.executemany("insert into questions (disclosure_id, number, position, question, answer, outcome) values (?, ?, ?, ?, ?, ?)",
+                            [(disclosure_id, *q) for q in questions])
+    if write_citations:
+        db.conn.executemany("insert into disclosure_exemptions (disclosure_id, code, cited_as, questions) values (?, ?, ?, ?)",
+                            [(disclosure_id, *c) for c in citations])
+    if write_search:
+        db.execute("insert into disclosures_fts (rowid, title, questions, answers, attachments) values (?, ?, ?, ?, ?)",
+                   [disclosure_id, *rows.search])
+    db.execute(f"update documents set disclosure_id = ? where id in ({','.join('?' * len(rows.documents))}) and disclosure_id is not ?",
+               [disclosure_id, *rows.documents, disclosure_id])
+    return disclosure_id, write_search
 
 
 def _clear_children(db: sqlite_utils.Database, disclosure_id: int) -> None:

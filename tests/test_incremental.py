@@ -184,11 +184,71 @@ def test_a_rebuild_that_replaces_a_tenth_or_more_merges_the_search_index(db: Pat
     found = rows(db, "select rowid from disclosures_fts where disclosures_fts match 'information' order by rowid")
     # The fixture is far below the floor of a thousand; with the floor at one, every response rewritten is a tenth and more.
     monkeypatch.setattr(pipelines.index, "OPTIMIZE_AFTER", 1 if merged else 10**9)
-    with sqlite3.connect(db) as conn:  # every response reads differently to the build: each is rewritten, search row and all
-        conn.execute("update disclosures set rows_hash = 'what an older build said', built_from = 'an older build'")
-        conn.execute("update settings set value = 'an older version' where key = 'index_version'")
+    with sqlite3.connect(db) as conn:  # every listing's title changes: each response is rewritten, search row and all
+        conn.execute("update document_urls set title = coalesce(title, '') || ' (retitled)'")
     build_disclosures(open_db(db))
     after = _search_index_bytes(db)
+    assert rows(db, "select count(*) as n from disclosures_fts where disclosures_fts match 'retitled'")[0]["n"] == \
+        rows(db, "select count(*) as n from disclosures")[0]["n"]
     # Unmerged, each old row stays in the index beside its replacement until its segment is merged.
     assert (after < fresh * 1.1 if merged else after > fresh * 1.5), (fresh, after)
     assert rows(db, "select rowid from disclosures_fts where disclosures_fts match 'information' order by rowid") == found
+
+
+def _rebuilt(db: Path) -> dict[str, list]:
+    """Every response's rows after a build that rewrites each of them, as the rows say (ids and times apart)."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("update disclosures set rows_hash = 'what an older build said', built_from = 'an older build'")
+        conn.execute("update settings set value = 'an older version' where key = 'index_version'")
+    build_disclosures(open_db(db))
+    columns = [c["name"] for c in rows(db, "select name from pragma_table_info('disclosures')") if c["name"] not in ("id", "updated_at")]
+    return {
+        "disclosures": [tuple(r) for r in rows(db, f"select {', '.join(columns)} from disclosures order by key")],
+        "questions": [tuple(r) for r in rows(db, "select d.key, q.number, q.position, q.question, q.answer, q.outcome "
+                                                          "from questions q join disclosures d on d.id = q.disclosure_id order by 1, 3")],
+        "citations": [tuple(r) for r in rows(db, "select d.key, e.code, e.cited_as, e.questions from disclosure_exemptions e "
+                                                          "join disclosures d on d.id = e.disclosure_id order by 1, 2, 3")],
+        "search": [tuple(r) for r in rows(db, "select d.key, f.title, f.questions, f.answers, f.attachments from disclosures_fts f "
+                                                       "join disclosures d on d.id = f.rowid order by 1")],
+    }
+
+
+@pytest.mark.parametrize("second", ["builds", "is killed"])
+def test_rows_built_in_a_second_process_are_the_rows_built_in_this_one(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       caplog: pytest.LogCaptureFixture, second: str) -> None:
+    import pipelines.index
+
+    alone = tmp_path / "alone.db"
+    shutil.copy(db, alone)
+    expected = _rebuilt(alone)
+    monkeypatch.setattr(pipelines.index, "BATCH", 3)  # the fixture's responses in a dozen batches or so, each built over there
+    monkeypatch.setattr(pipelines.index, "PARALLEL_FROM", 2)
+    receive = pipelines.index._RowBuilder.receive
+    received = []
+
+    def receiving(builder: pipelines.index._RowBuilder) -> object:
+        if second == "is killed":  # before it could hand back anything, as the kernel's out-of-memory killer would
+            builder.process.kill()
+            builder.process.wait()
+        batch = receive(builder)
+        received.append(batch)
+        return batch
+
+    monkeypatch.setattr(pipelines.index._RowBuilder, "receive", receiving)
+    assert _rebuilt(db) == expected
+    assert len(expected["disclosures"]) > 3 * 2
+    stopped = [r.getMessage() for r in caplog.records if "the process building rows stopped" in r.getMessage()]
+    assert len(stopped) == (second == "is killed"), stopped
+    # Every batch from over there, or (killed) none.
+    assert len(received) == (-(-len(expected["disclosures"]) // 3) if second == "builds" else 0)
+
+
+def test_a_rewrite_writes_only_the_rows_that_differ(db: Path) -> None:
+    target = rows(db, "select key, document_id from disclosures where reference = '001876/22'")[0]
+    with sqlite3.connect(db) as conn:  # its listing's date moves: its row changes, its questions and search text do not
+        conn.execute("update document_urls set published_date = '2022-03-04' where document_id = ?", [target["document_id"]])
+    written = _statements(db)
+    children = ("questions", "disclosure_exemptions", "disclosures_fts")
+    assert not [s for s in written if s.startswith(tuple(f"{verb} {t} " for t in children for verb in ("insert into", "delete from")))]
+    assert [s for s in written if s.startswith("update disclosures set [published_date] = '2022-03-04'")]
+    assert rows(db, "select published_date from disclosures where key = ?", (target["key"],))[0]["published_date"] == "2022-03-04"
