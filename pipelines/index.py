@@ -104,7 +104,6 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
         affected = set(new_keys.values()) | set(old_keys.values())
         clock("read")
         existing = {key: (i, built) for i, key, built in _disclosures(db, None if every else affected)}
-        count_before = db.execute("select count(*) from disclosures").fetchone()[0]
         # A response none of whose entries is left (every one was read again).
         stale = {key: i for key, (i, _) in existing.items() if key not in affected} if every else {}
         changed: list[int] = []
@@ -113,7 +112,7 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
         members = _members(db, keys, queued, new_keys)
         ids = {key: i for key, (i, _) in existing.items()}
         facet_keys = _facet_keys(db)
-        replaced = 0  # responses rewritten whose search row was deleted and written again
+        replaced = 0  # responses whose search row was deleted, and maybe written again
         for prepared in _prepared(db, keys, members, existing, fixes):
             stale.update((key, existing[key][0]) for key in prepared.gone if key in existing)
             due_count += len(prepared.built)
@@ -131,7 +130,8 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
         # segment is merged: after a rebuild of 200,000 the index was three times its size, and
         # a common word took 55 ms to find instead of 34. Merged into one when a tenth or more
         # was replaced (15 s at 200,000); the nightly few are merged as they go.
-        if replaced + len(stale) >= max(OPTIMIZE_AFTER, count_before // 10):
+        replaced += len(stale)
+        if replaced >= OPTIMIZE_AFTER and replaced >= (db.execute("select count(*) from disclosures").fetchone()[0] + len(stale)) // 10:
             db.execute("insert into disclosures_fts (disclosures_fts) values ('optimize')")
         clock("search index")
         link_citations(db, changed)
