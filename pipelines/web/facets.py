@@ -166,10 +166,13 @@ async def start_counting(request: Any, database: str, table: str, ds: Any) -> No
     where = f"where {' and '.join(found.where_clauses)} " if found.where_clauses else ""
     selected = ", ".join(escape_sqlite(c) for c in await db.table_columns(table))
     sql = f"select {selected} from {escape_sqlite(table)} {where}"
-    result = asyncio.ensure_future(_count(ds, database, sql, found.params, columns))
+    counting = _counting[request] = _start(ds, database, sql, found.params, columns)
     # A page that fails before its facets (a malformed search) never asks for the result: its error is Datasette's to report.
-    result.add_done_callback(lambda done: done.cancelled() or done.exception())
-    _counting[request] = _Counting(sql, dict(found.params), tuple(columns), result)
+    counting.result.add_done_callback(lambda done: done.cancelled() or done.exception())
+
+
+def _start(ds: Any, database: str, sql: str, params: dict, columns: list[str]) -> _Counting:
+    return _Counting(sql, dict(params), tuple(columns), asyncio.ensure_future(_count(ds, database, sql, params, columns)))
 
 
 async def combined_counts(facet: facets.Facet) -> Counts:
@@ -181,9 +184,7 @@ async def combined_counts(facet: facets.Facet) -> Counts:
     if counting is None or (counting.sql, counting.params, counting.columns) != (facet.sql, dict(facet.params), tuple(columns)):
         if counting is not None:
             counting.result.cancel()  # counted for other rows than this page's: not used
-        counting = _Counting(facet.sql, dict(facet.params), tuple(columns),
-                             asyncio.ensure_future(_count(facet.ds, facet.database, facet.sql, facet.params, columns)))
-        _counting[facet.request] = counting
+        counting = _counting[facet.request] = _start(facet.ds, facet.database, facet.sql, facet.params, columns)
     return await counting.result
 
 
