@@ -27,7 +27,7 @@ from parsers.audit import redact
 from parsers.outcome import classify_answer
 from pipelines import corrections as hand
 from pipelines.clusters import build_clusters
-from pipelines.db import COMBINED_FACETS, FACET_GROUPS, now
+from pipelines.db import COMBINED_FACETS, FACET_GROUPS, FTS_COLUMNS, FTS_TABLE, fts_table, now
 from pipelines.similar import forget, link_similar
 from pipelines.working_days import is_late, working_days
 
@@ -107,18 +107,19 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
         # A response none of whose entries is left (every one was read again).
         stale = {key: i for key, (i, _) in existing.items() if key not in affected} if every else {}
         changed: list[int] = []
+        asked: list[int] = []  # of those, the responses whose questions were written: the similarity stage reads no others
         due_count = 0
         keys = sorted(affected)
         members = _members(db, keys, queued, new_keys)
         ids = {key: i for key, (i, _) in existing.items()}
         facet_keys = _facet_keys(db)
-        replaced = 0  # responses whose search row was deleted, and maybe written again
+        search = _SearchIndex(db, due=len(keys), archive=len(existing) if every else _count(db))
         for prepared in _prepared(db, keys, members, existing, fixes):
             stale.update((key, existing[key][0]) for key in prepared.gone if key in existing)
             due_count += len(prepared.built)
-            rewritten, searched = _write(db, prepared.built, ids, facet_keys)
+            rewritten, questioned = _write(db, prepared.built, ids, facet_keys, search)
             changed += rewritten
-            replaced += searched
+            asked += questioned
         for i in stale.values():
             _delete_disclosure(db, i)
         _remember(db, queued, new_keys, digest)
@@ -126,22 +127,16 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
             db.execute("delete from facet_combinations where key not in ("
                        + " union ".join(f"select {c} from disclosures where {c} is not null" for c in FACET_GROUPS) + ")")
         clock("write")
-        # A rewritten response's old search row stays in the index, marked deleted, until its
-        # segment is merged: after a rebuild of 200,000 the index was three times its size, and
-        # a common word took 55 ms to find instead of 34. Merged into one when a tenth or more
-        # was replaced (15 s at 200,000); the nightly few are merged as they go.
-        replaced += len(stale)
-        if replaced >= OPTIMIZE_AFTER and replaced >= (db.execute("select count(*) from disclosures").fetchone()[0] + len(stale)) // 10:
-            db.execute("insert into disclosures_fts (disclosures_fts) values ('optimize')")
+        search.finish(removed=len(stale))
         clock("search index")
         link_citations(db, changed)
         clock("citations")
-        compared = link_similar(db, changed)
+        compared = link_similar(db, asked)
         clock("similar")
         if compared or stale or changed:
             build_clusters(db)
         clock("clusters")
-    count = db.execute("select count(*) from disclosures").fetchone()[0]
+    count = _count(db)
     if stale or changed:
         # Statistics let SQLite see that the narrow (id, facet keys) index answers a search's count
         # and facets without reading the wide rows; a sample of each index is enough for the
@@ -158,6 +153,10 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
              "%d compared for similarity; seconds %s", count, "all" if queued is None else len(queued), due_count,
              len(changed), len(stale), compared, clock.laps)
     return count
+
+
+def _count(db: sqlite_utils.Database) -> int:
+    return db.execute("select count(*) from disclosures").fetchone()[0]
 
 
 def _setting(db: sqlite_utils.Database, key: str) -> str | None:
@@ -341,21 +340,84 @@ def _prepare(db: sqlite_utils.Database, batch: list[str], members: dict[str, lis
 
 
 def _write(db: sqlite_utils.Database, built: list[tuple[str, str, DisclosureRows]], ids: dict[str, int],
-           facet_keys: dict[tuple, int]) -> tuple[list[int], int]:
+           facet_keys: dict[tuple, int], search: _SearchIndex) -> tuple[list[int], list[int]]:
     """Write a batch's rows; return the ids whose rows changed (a response rebuilt to the same rows keeps its updated_at),
-    and how many of those already had a search row that was replaced."""
+    and those of them whose questions were written."""
     known = [ids[key] for key, _, _ in built if key in ids]
     kept = dict(db.execute(f"select id, rows_hash from disclosures where id in ({_marks(known)})", known).fetchall()) if known else {}
-    changed, replaced = [], 0
+    changed, asked = [], []
     for key, built_from, rows in built:
         disclosure_id = ids.get(key)
         if disclosure_id is not None and kept.get(disclosure_id) == rows.digest:
             db.execute("update disclosures set built_from = ? where id = ?", [built_from, disclosure_id])
             continue
-        saved, searched = _save_disclosure(db, rows, disclosure_id, facet_keys, built_from)
+        saved, questioned = _save_disclosure(db, rows, disclosure_id, facet_keys, built_from, search)
         changed.append(saved)
-        replaced += searched and disclosure_id is not None
-    return changed, replaced
+        if questioned:
+            asked.append(saved)
+    return changed, asked
+
+
+class _SearchIndex:
+    """The search rows a build writes, and the state it leaves the search index in.
+
+    FTS5 deletes a row by reading its text and tokenising it again, so replacing a search row
+    costs twice writing one. A build that may replace most of them (one that reads half the
+    archive again or more: a new index version, every listing retitled) writes its rows into a
+    second index as they come, while the rows are still being built. At the end, if most rows
+    were replaced, the rows that were not are copied into it and it takes the index's place;
+    otherwise its rows are moved into the index. A build that replaces fewer replaces them in
+    place, and merges the index's segments when a tenth or more was replaced.
+    """
+
+    NEXT = f"{FTS_TABLE}_next"
+
+    def __init__(self, db: sqlite_utils.Database, due: int, archive: int) -> None:
+        self.db = db
+        self.replaced = 0  # rows that had a search row before, replaced
+        self.deferred = archive > 0 and due >= OPTIMIZE_AFTER and 2 * due >= archive
+        if self.deferred:
+            db.execute(f"drop table if exists {self.NEXT}")
+            db.execute(fts_table(self.NEXT))
+            db.execute("create temp table search_written (id integer primary key)")
+
+    def write(self, disclosure_id: int, values: tuple[str, str, str, str], existed: bool) -> None:
+        self.replaced += existed
+        columns = ", ".join(FTS_COLUMNS)
+        if self.deferred:
+            self.db.execute(f"insert into {self.NEXT} (rowid, {columns}) values (?, ?, ?, ?, ?)", [disclosure_id, *values])
+            self.db.execute("insert into temp.search_written (id) values (?)", [disclosure_id])
+            return
+        if existed:
+            self.db.execute(f"delete from {FTS_TABLE} where rowid = ?", [disclosure_id])
+        self.db.execute(f"insert into {FTS_TABLE} (rowid, {columns}) values (?, ?, ?, ?, ?)", [disclosure_id, *values])
+
+    def finish(self, removed: int) -> None:
+        """Put the rows written aside in place, and merge the index's segments if enough was replaced in place."""
+        columns = ", ".join(FTS_COLUMNS)
+        archive = _count(self.db)
+        if self.deferred:
+            written = self.db.execute("select count(*) from temp.search_written").fetchone()[0]
+            # Rows tokenised from here: afresh, those left unchanged; in place, each replaced one (to delete it) and each written.
+            if archive - written <= self.replaced + written:
+                # By the responses' ids, not a scan of the index: that read every row's text, 9 s at 200,000.
+                self.db.execute(f"insert into {self.NEXT} (rowid, {columns}) select f.rowid, {', '.join(f'f.{c}' for c in FTS_COLUMNS)} "
+                                f"from disclosures d join {FTS_TABLE} f on f.rowid = d.id where d.id not in (select id from temp.search_written)")
+                self.db.execute(f"drop table {FTS_TABLE}")
+                self.db.execute(f"alter table {self.NEXT} rename to {FTS_TABLE}")
+                self.replaced = removed = 0
+            else:
+                self.db.execute(f"delete from {FTS_TABLE} where rowid in (select id from temp.search_written)")
+                self.db.execute(f"insert into {FTS_TABLE} (rowid, {columns}) select rowid, {columns} from {self.NEXT}")
+                self.db.execute(f"drop table {self.NEXT}")
+            self.db.execute("drop table temp.search_written")
+        # A replaced row stays in the index, marked deleted, until its segment is merged: after a
+        # rebuild of 200,000 in place the index was three times its size, and a common word took
+        # 55 ms to find instead of 34. Merged into one when a tenth or more was replaced (15 s at
+        # 200,000); the nightly few are merged as they go.
+        replaced = self.replaced + removed
+        if replaced >= OPTIMIZE_AFTER and replaced >= (archive + removed) // 10:
+            self.db.execute(f"insert into {FTS_TABLE} ({FTS_TABLE}) values ('optimize')")
 
 
 PARALLEL_FROM = 8  # batches due to be read, at the least, before they are built in a second process
@@ -626,8 +688,8 @@ def _facet_keys(db: sqlite_utils.Database) -> dict[tuple, int]:
 
 
 def _save_disclosure(db: sqlite_utils.Database, rows: DisclosureRows, disclosure_id: int | None,
-                     facet_keys: dict[tuple, int], built_from: str) -> tuple[int, bool]:
-    """Write one disclosure's rows, replacing what its id held; return its id, and whether its search row was written."""
+                     facet_keys: dict[tuple, int], built_from: str, search: _SearchIndex) -> tuple[int, bool]:
+    """Write one disclosure's rows, replacing what its id held; return its id, and whether its questions were written."""
     row = {**rows.row, "built_from": built_from, "rows_hash": rows.digest}
     for group, facets in FACET_GROUPS.items():
         values = (group, *(row[c] for c in facets))
@@ -644,6 +706,7 @@ def _save_disclosure(db: sqlite_utils.Database, rows: DisclosureRows, disclosure
                                    [row[c] for c in columns]).lastrowid
         assert disclosure_id is not None
         write_questions = write_citations = write_search = True
+        existed = False
     else:
         # Only what differs is written again. A new parser or index version rewrites every response
         # whose rows changed at all, and most change in a column or two: the search row alone, deleted
@@ -658,14 +721,12 @@ def _save_disclosure(db: sqlite_utils.Database, rows: DisclosureRows, disclosure
                                                   "where disclosure_id = ? order by position", [disclosure_id]).fetchall()
         write_citations = sorted(citations, key=repr) != sorted(db.execute(
             "select code, cited_as, questions from disclosure_exemptions where disclosure_id = ?", [disclosure_id]).fetchall(), key=repr)
-        write_search = tuple(rows.search) != db.execute("select title, questions, answers, attachments from disclosures_fts "
-                                                        "where rowid = ?", [disclosure_id]).fetchone()
+        old_search = db.execute(f"select {', '.join(FTS_COLUMNS)} from disclosures_fts where rowid = ?", [disclosure_id]).fetchone()
+        write_search, existed = tuple(rows.search) != old_search, old_search is not None
         if write_questions:
             db.execute("delete from questions where disclosure_id = ?", [disclosure_id])
         if write_citations:
             db.execute("delete from disclosure_exemptions where disclosure_id = ?", [disclosure_id])
-        if write_search:
-            db.execute("delete from disclosures_fts where rowid = ?", [disclosure_id])
     if write_questions:
         db.conn.executemany("insert into questions (disclosure_id, number, position, question, answer, outcome) values (?, ?, ?, ?, ?, ?)",
                             [(disclosure_id, *q) for q in questions])
@@ -673,11 +734,10 @@ def _save_disclosure(db: sqlite_utils.Database, rows: DisclosureRows, disclosure
         db.conn.executemany("insert into disclosure_exemptions (disclosure_id, code, cited_as, questions) values (?, ?, ?, ?)",
                             [(disclosure_id, *c) for c in citations])
     if write_search:
-        db.execute("insert into disclosures_fts (rowid, title, questions, answers, attachments) values (?, ?, ?, ?, ?)",
-                   [disclosure_id, *rows.search])
+        search.write(disclosure_id, rows.search, existed)
     db.execute(f"update documents set disclosure_id = ? where id in ({','.join('?' * len(rows.documents))}) and disclosure_id is not ?",
                [disclosure_id, *rows.documents, disclosure_id])
-    return disclosure_id, write_search
+    return disclosure_id, write_questions
 
 
 def _clear_children(db: sqlite_utils.Database, disclosure_id: int) -> None:
