@@ -45,6 +45,17 @@ from pipelines import corrections as hand
 from pipelines.db import open_db
 from pipelines.index import build_disclosures
 import hashlib
+import pipelines.index
+second = 0  # the peak of the process that builds rows beside a large build, read after each batch it hands back:
+# the children's ru_maxrss counted this process's memory, which the child shared between its fork and its exec
+receive = pipelines.index._RowBuilder.receive
+def receiving(builder):
+    global second
+    batch = receive(builder)
+    with open(f"/proc/{{builder.process.pid}}/status") as status:
+        second = max(second, next(int(l.split()[1]) for l in status if l.startswith("VmHWM")) / 1024)
+    return batch
+pipelines.index._RowBuilder.receive = receiving
 db = open_db({db!r})
 db.conn.create_function("sha256_hex", 1, lambda text: hashlib.sha256(text.encode()).hexdigest(), deterministic=True)
 {before}
@@ -52,8 +63,6 @@ started = time.perf_counter()
 count = {action}
 seconds = time.perf_counter() - started
 peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
-import resource
-second = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the process that builds rows beside a large build
 print(json.dumps({{"returned": count, "seconds": round(seconds, 2), "peak_mb": round(peak), "second_process_peak_mb": round(second),
                   "log": [r for r in records if r.startswith("index")]}}))
 """
