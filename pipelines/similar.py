@@ -23,7 +23,7 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib.metadata import version
 from typing import Any
 
@@ -101,35 +101,49 @@ def link_similar(db: sqlite_utils.Database, changed: Iterable[int] = (), budget_
     _same_bands(db)
     ids = sorted(set(changed) | {r[0] for r in db.execute(
         "select d.id from disclosures d where not exists (select 1 from similarity_checked s where s.disclosure_id = d.id)")})
-    todo = []
-    for chunk in range(0, len(ids), 500):
-        marks = ",".join(map(str, ids[chunk:chunk + 500]))
-        for disclosure_id, at, questions, checked in db.execute(
-                "select d.id, coalesce(d.letter_date, d.published_date, d.first_seen_at, ''), group_concat(q.question, char(10)), "
-                f"s.questions_hash from disclosures d join questions q on q.disclosure_id = d.id left join similarity_checked s on "
-                f"s.disclosure_id = d.id where d.id in ({marks}) group by d.id"):
-            digest = hashlib.sha256(questions.encode()).hexdigest()[:16]
-            if checked != digest:
-                todo.append((disclosure_id, at, questions, digest))
+    # Those whose questions are not the ones compared, without their text: held for each, a first comparison
+    # of 200,000 held 300 MB. It is read again a batch at a time as they are compared.
+    todo = [disclosure_id for disclosure_id, _, questions, checked in _questions(db, ids) if checked != _hash(questions)]
     done = 0
     with db.atomic():
-        for disclosure_id, at, questions, digest in todo:
-            if time.monotonic() - started > budget_s:
-                log.info("similar requests: %d responses left to compare, on the next run", len(todo) - done)
-                break
-            done += 1
-            forget(db, disclosure_id)
-            mine = signature(questions.split("\n"))
-            keys = bands(mine)
-            for other, other_at, value in _alike(db, disclosure_id, mine, keys):
-                first, second = (disclosure_id, other) if (at, disclosure_id) <= (other_at, other) else (other, disclosure_id)
-                db.execute("insert or replace into disclosure_links (earlier_id, later_id, kind, score, detail) "
-                           "values (?, ?, 'similar', ?, ?)", [first, second, round(value, 1), "the questions read alike"])
-            db.execute("insert into similarity_checked (disclosure_id, questions_hash, signature) values (?, ?, ?)",
-                       [disclosure_id, digest, mine])
-            db.conn.executemany("insert or ignore into similarity_bands (band, disclosure_id) values (?, ?)",
-                                [(key, disclosure_id) for key in keys])
+        for chunk in range(0, len(todo), 500):
+            # Read before the batch is compared: comparing writes to the tables the reading joins.
+            for disclosure_id, at, questions, _ in list(_questions(db, todo[chunk:chunk + 500])):
+                if time.monotonic() - started > budget_s:
+                    log.info("similar requests: %d responses left to compare, on the next run", len(todo) - done)
+                    return done
+                done += 1
+                _compare(db, disclosure_id, at, questions)
     return done
+
+
+def _hash(questions: str) -> str:
+    return hashlib.sha256(questions.encode()).hexdigest()[:16]
+
+
+def _questions(db: sqlite_utils.Database, ids: list[int]) -> Iterator[tuple[int, str, str, str | None]]:
+    """Each response's id, date, questions (one a line) and the digest of those it was compared with, in id order."""
+    for chunk in range(0, len(ids), 500):
+        marks = ",".join(map(str, ids[chunk:chunk + 500]))
+        yield from db.execute(
+            "select d.id, coalesce(d.letter_date, d.published_date, d.first_seen_at, ''), group_concat(q.question, char(10)), "
+            f"s.questions_hash from disclosures d join questions q on q.disclosure_id = d.id left join similarity_checked s on "
+            f"s.disclosure_id = d.id where d.id in ({marks}) group by d.id order by d.id")
+
+
+def _compare(db: sqlite_utils.Database, disclosure_id: int, at: str, questions: str) -> None:
+    """Link a response to those whose questions read alike, and keep its signature and bands for later ones."""
+    forget(db, disclosure_id)
+    mine = signature(questions.split("\n"))
+    keys = bands(mine)
+    for other, other_at, value in _alike(db, disclosure_id, mine, keys):
+        first, second = (disclosure_id, other) if (at, disclosure_id) <= (other_at, other) else (other, disclosure_id)
+        db.execute("insert or replace into disclosure_links (earlier_id, later_id, kind, score, detail) "
+                   "values (?, ?, 'similar', ?, ?)", [first, second, round(value, 1), "the questions read alike"])
+    db.execute("insert into similarity_checked (disclosure_id, questions_hash, signature) values (?, ?, ?)",
+               [disclosure_id, _hash(questions), mine])
+    db.conn.executemany("insert or ignore into similarity_bands (band, disclosure_id) values (?, ?)",
+                        [(key, disclosure_id) for key in keys])
 
 
 def _same_bands(db: sqlite_utils.Database) -> None:
