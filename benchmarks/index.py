@@ -46,14 +46,14 @@ from pipelines.db import open_db
 from pipelines.index import build_disclosures
 import hashlib
 import pipelines.index
-second = 0  # the peak of the process that builds rows beside a large build, read after each batch it hands back:
-# the children's ru_maxrss counted this process's memory, which the child shared between its fork and its exec
+builders = {{}}  # the peak of each process that builds rows beside a large build, read after each batch it hands back:
+# the children's ru_maxrss counted this process's memory, which a child shared between its fork and its exec
 receive = pipelines.index._RowBuilder.receive
 def receiving(builder):
-    global second
     batch = receive(builder)
     with open(f"/proc/{{builder.process.pid}}/status") as status:
-        second = max(second, next(int(l.split()[1]) for l in status if l.startswith("VmHWM")) / 1024)
+        peak = next(int(l.split()[1]) for l in status if l.startswith("VmHWM")) / 1024
+    builders[builder.process.pid] = max(builders.get(builder.process.pid, 0), peak)
     return batch
 pipelines.index._RowBuilder.receive = receiving
 db = open_db({db!r})
@@ -63,7 +63,7 @@ started = time.perf_counter()
 count = {action}
 seconds = time.perf_counter() - started
 peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
-print(json.dumps({{"returned": count, "seconds": round(seconds, 2), "peak_mb": round(peak), "second_process_peak_mb": round(second),
+print(json.dumps({{"returned": count, "seconds": round(seconds, 2), "peak_mb": round(peak), "row_builders_peak_mb": sorted(map(round, builders.values())),
                   "log": [r for r in records if r.startswith("index")]}}))
 """
 

@@ -1,5 +1,5 @@
-"""The second process of a large index build: it builds the rows of each batch of responses the
-build sends it, reading the database read-only, and sends them back (pipelines.index._prepared).
+"""A process building rows beside a large index build: it builds the rows of each batch of responses
+the build sends it, reading the database read-only, and sends them back (pipelines.index._prepared).
 
     python -m pipelines.build_rows DATABASE   (pickled batches in on stdin, built batches out on stdout)
 """

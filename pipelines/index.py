@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import hashlib
@@ -97,11 +98,10 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
         digest = _corrections_digest(fixes)
         queued = None if every else _queued(db, fixes, digest)
         # Emptied first, which takes the write lock: from here no other writer can commit, so the
-        # second process that may build rows (_prepared) reads what this one read.
+        # processes that may build rows (_prepared) read what this one read.
         db.execute("delete from index_queue")
         new_keys = _keys(db, queued)  # entry -> key, for each entry queued that still has documents
-        old_keys = _index_entries(db, queued)
-        affected = set(new_keys.values()) | set(old_keys.values())
+        affected = set(new_keys.values()) | _index_keys(db, queued)
         clock("read")
         existing = {key: (i, built) for i, key, built in _disclosures(db, None if every else affected)}
         # A response none of whose entries is left (every one was read again).
@@ -109,17 +109,16 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
         changed: list[int] = []
         asked: list[int] = []  # of those, the responses whose questions were written: the similarity stage reads no others
         due_count = 0
-        ids = {key: i for key, (i, _) in existing.items()}
         # The responses the build has already, in the order of their rows, and then the new ones: rewritten
         # in key order, their rows were updated all over the table, each page read and written many times.
-        keys = sorted(affected, key=lambda key: (ids.get(key, len(ids) + 1), key))
+        keys = sorted(affected, key=lambda key: (existing[key][0] if key in existing else len(existing) + 1, key))
         members = _members(db, keys, queued, new_keys)
         facet_keys = _facet_keys(db)
         search = _SearchIndex(db, due=len(keys), archive=len(existing) if every else _count(db))
         for prepared in _prepared(db, keys, members, existing, fixes):
             stale.update((key, existing[key][0]) for key in prepared.gone if key in existing)
             due_count += len(prepared.built)
-            rewritten, questioned = _write(db, prepared.built, ids, facet_keys, search)
+            rewritten, questioned = _write(db, prepared.built, existing, facet_keys, search)
             changed += rewritten
             asked += questioned
         for i in stale.values():
@@ -211,12 +210,13 @@ def _key(entry: _Entry) -> str:
     return (letter or {}).get("reference") or entry.reference or f"url:{entry.url}"
 
 
-def _index_entries(db: sqlite_utils.Database, queued: set[str] | None) -> dict[str, str]:
+def _index_keys(db: sqlite_utils.Database, queued: set[str] | None) -> set[str]:
+    """The keys the last build gave the entries queued (None: every entry)."""
     if queued is None:
-        return dict(db.execute("select entry_url, key from index_entries").fetchall())
-    found: dict[str, str] = {}
+        return {r[0] for r in db.execute("select distinct key from index_entries")}
+    found: set[str] = set()
     for chunk in _chunks(sorted(queued)):
-        found.update(db.execute(f"select entry_url, key from index_entries where entry_url in ({_marks(chunk)})", chunk).fetchall())
+        found.update(r[0] for r in db.execute(f"select key from index_entries where entry_url in ({_marks(chunk)})", chunk))
     return found
 
 
@@ -341,15 +341,15 @@ def _prepare(db: sqlite_utils.Database, batch: list[str], members: dict[str, lis
     return _Batch(gone, built)
 
 
-def _write(db: sqlite_utils.Database, built: list[tuple[str, str, DisclosureRows]], ids: dict[str, int],
+def _write(db: sqlite_utils.Database, built: list[tuple[str, str, DisclosureRows]], existing: dict[str, tuple[int, str | None]],
            facet_keys: dict[tuple, int], search: _SearchIndex) -> tuple[list[int], list[int]]:
     """Write a batch's rows; return the ids whose rows changed (a response rebuilt to the same rows keeps its updated_at),
     and those of them whose questions were written."""
-    known = [ids[key] for key, _, _ in built if key in ids]
+    known = [existing[key][0] for key, _, _ in built if key in existing]
     kept = dict(db.execute(f"select id, rows_hash from disclosures where id in ({_marks(known)})", known).fetchall()) if known else {}
     changed, asked = [], []
     for key, built_from, rows in built:
-        disclosure_id = ids.get(key)
+        disclosure_id = existing[key][0] if key in existing else None
         if disclosure_id is not None and kept.get(disclosure_id) == rows.digest:
             db.execute("update disclosures set built_from = ? where id = ?", [built_from, disclosure_id])
             continue
@@ -422,18 +422,21 @@ class _SearchIndex:
             self.db.execute(f"insert into {FTS_TABLE} ({FTS_TABLE}) values ('optimize')")
 
 
-PARALLEL_FROM = 8  # batches due to be read, at the least, before they are built in a second process
+PARALLEL_FROM = 8  # batches due to be read, at the least, before they are built in other processes
+# Processes building rows beside a large build, at the most (and no more than the CPUs): each takes about 64 MB.
+# With one, a rebuild whose rows mostly read the same waited on it for a third of its time.
+BUILDERS = 2
 
 
 def _prepared(db: sqlite_utils.Database, keys: list[str], members: dict[str, list[str]],
               existing: dict[str, tuple[int, str | None]], fixes: hand.Corrections | None) -> Iterator[_Batch]:
     """Each batch of the keys read and built, in order.
 
-    Many batches are built in a second process (pipelines.build_rows) while this one writes: on
-    2 cores, building and writing each took about half of a full build. It reads the database as
-    this build does: WAL gives it the database as it was before this build's transaction, which
-    holds the write lock, and the build writes none of what it reads. Should it fail or be
-    killed, the batches it has not handed back are built here.
+    Many batches are built in other processes (pipelines.build_rows), each taking every BUILDERS-th
+    batch, while this one writes: on 2 cores, building and writing each took about half of a full
+    build. They read the database as this build does: WAL gives them the database as it was before
+    this build's transaction, which holds the write lock, and the build writes none of what they
+    read. Should one fail or be killed, the batches not handed back yet are built here.
     """
     batches = [keys[start:start + BATCH] for start in range(0, len(keys), BATCH)]
 
@@ -442,26 +445,31 @@ def _prepared(db: sqlite_utils.Database, keys: list[str], members: dict[str, lis
 
     path = db.execute("select file from pragma_database_list where name = 'main'").fetchone()[0]
     done = 0
-    if len(batches) >= PARALLEL_FROM and path and (os.cpu_count() or 1) > 1:
-        with tempfile.TemporaryFile() as errors, _RowBuilder(path, errors) as builder:
-            # Each batch's request is made as it is sent: made all at once, they copied every key's entries.
-            feeding = threading.Thread(target=builder.send, args=(map(args, batches),), daemon=True)
-            feeding.start()
+    cpus = os.cpu_count() or 1
+    count = min(BUILDERS, cpus)
+    if len(batches) >= PARALLEL_FROM and path and cpus > 1:
+        with contextlib.ExitStack() as stack:
+            errors = [stack.enter_context(tempfile.TemporaryFile()) for _ in range(count)]
+            builders = [stack.enter_context(_RowBuilder(path, stream)) for stream in errors]
+            for n, builder in enumerate(builders):
+                # Each batch's request is made as it is sent: made all at once, they copied every key's entries.
+                threading.Thread(target=builder.send, args=(map(args, batches[n::count]),), daemon=True).start()
             try:
                 for _ in batches:
-                    yield builder.receive()
+                    yield builders[done % count].receive()
                     done += 1
             except Exception:  # noqa: BLE001 - whatever stopped it, the batches left are built here
-                errors.seek(0)
-                last = (errors.read().decode(errors="replace").strip().splitlines() or ["no message"])[-1]
-                log.warning("index: the process building rows stopped after %d of %d batches (%s); building the rest here",
+                stream = errors[done % count]
+                stream.seek(0)
+                last = (stream.read().decode(errors="replace").strip().splitlines() or ["no message"])[-1]
+                log.warning("index: a process building rows stopped after %d of %d batches (%s); building the rest here",
                             done, len(batches), last[:200])
     for batch in batches[done:]:
         yield _prepare(db, *args(batch))
 
 
 class _RowBuilder:
-    """The second process, with its batches sent in one thread and received in order in another."""
+    """A process building rows, with its batches sent in a thread of its own and received in order in another."""
 
     def __init__(self, path: str, errors: IO[bytes]) -> None:
         root = str(Path(__file__).resolve().parent.parent)  # where pipelines is importable from, installed or not

@@ -231,9 +231,9 @@ def _rebuilt(db: Path) -> dict[str, list]:
     }
 
 
-@pytest.mark.parametrize("second", ["builds", "is killed"])
-def test_rows_built_in_a_second_process_are_the_rows_built_in_this_one(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                       caplog: pytest.LogCaptureFixture, second: str) -> None:
+@pytest.mark.parametrize("builders", ["build", "are killed at once", "lose one part way"])
+def test_rows_built_in_other_processes_are_the_rows_built_in_this_one(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      caplog: pytest.LogCaptureFixture, builders: str) -> None:
     import pipelines.index
 
     alone = tmp_path / "alone.db"
@@ -241,24 +241,30 @@ def test_rows_built_in_a_second_process_are_the_rows_built_in_this_one(db: Path,
     expected = _rebuilt(alone)
     monkeypatch.setattr(pipelines.index, "BATCH", 3)  # the fixture's responses in a dozen batches or so, each built over there
     monkeypatch.setattr(pipelines.index, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(pipelines.index.os, "cpu_count", lambda: 2)  # two builders, whatever this machine has
     receive = pipelines.index._RowBuilder.receive
-    received = []
+    received: list[int] = []  # the process each batch came from
 
     def receiving(builder: pipelines.index._RowBuilder) -> object:
-        if second == "is killed":  # before it could hand back anything, as the kernel's out-of-memory killer would
+        # As the kernel's out-of-memory killer would: the first before it hands back anything, or the
+        # second before its second batch (the fourth in all).
+        if builders == "are killed at once" or (builders == "lose one part way" and len(received) == 3):
             builder.process.kill()
             builder.process.wait()
         batch = receive(builder)
-        received.append(batch)
+        received.append(builder.process.pid)
         return batch
 
     monkeypatch.setattr(pipelines.index._RowBuilder, "receive", receiving)
     assert _rebuilt(db) == expected
-    assert len(expected["disclosures"]) > 3 * 2
-    stopped = [r.getMessage() for r in caplog.records if "the process building rows stopped" in r.getMessage()]
-    assert len(stopped) == (second == "is killed"), stopped
-    # Every batch from over there, or (killed) none.
-    assert len(received) == (-(-len(expected["disclosures"]) // 3) if second == "builds" else 0)
+    batches = -(-len(expected["disclosures"]) // 3)
+    assert batches > 4
+    stopped = [r.getMessage() for r in caplog.records if "a process building rows stopped" in r.getMessage()]
+    assert len(stopped) == (builders != "build"), stopped
+    # Every batch from over there, taken in turn from the two; or none; or the three before the one killed.
+    assert len(received) == {"build": batches, "are killed at once": 0, "lose one part way": 3}[builders]
+    assert len(set(received)) == (0 if builders == "are killed at once" else 2)
+    assert all(a != b for a, b in zip(received, received[1:]))
 
 
 def test_a_rewrite_writes_only_the_rows_that_differ(db: Path) -> None:
