@@ -6,6 +6,7 @@ the build sends it, reading the database read-only, and sends them back (pipelin
 
 from __future__ import annotations
 
+import os
 import pickle
 import sqlite3
 import sys
@@ -16,6 +17,9 @@ from pipelines.index import _prepare
 
 
 def main(path: str) -> None:
+    # Below the build that writes: where writing is the floor (every search row new), builders at
+    # the same priority took the writer's CPU, and where it waits for rows they have the CPU anyway.
+    os.nice(10)
     db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     while True:
