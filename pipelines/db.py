@@ -169,15 +169,8 @@ UNIQUE_INDEXES = {"disclosures": [("key",)]}
 # the visible text of attachments (ranked below the letter: metadata.yml's search query).
 # A standalone FTS5 table whose rowid is disclosures.id (metadata.yml names it).
 FTS_COLUMNS = ("title", "questions", "answers", "attachments")
-FTS_TABLE = "disclosures_fts"
-
-
-def fts_table(name: str = FTS_TABLE) -> str:
-    """The search index's definition, under its own name or (while an index build writes it afresh) another."""
-    return f"CREATE VIRTUAL TABLE IF NOT EXISTS {name}\nUSING fts5({', '.join(FTS_COLUMNS)}, tokenize = 'porter unicode61 remove_diacritics 2')"
-
-
-FTS = fts_table()
+FTS = f"""CREATE VIRTUAL TABLE IF NOT EXISTS disclosures_fts
+USING fts5({", ".join(FTS_COLUMNS)}, tokenize = 'porter unicode61 remove_diacritics 2')"""
 
 
 # An upsert, not "insert or replace": the statement that fires a trigger imposes its own conflict

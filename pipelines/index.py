@@ -28,7 +28,7 @@ from parsers.audit import redact
 from parsers.outcome import classify_answer
 from pipelines import corrections as hand
 from pipelines.clusters import build_clusters
-from pipelines.db import COMBINED_FACETS, FACET_GROUPS, FTS_COLUMNS, FTS_TABLE, fts_table, now
+from pipelines.db import COMBINED_FACETS, FACET_GROUPS, now
 from pipelines.similar import forget, link_similar
 from pipelines.working_days import is_late, working_days
 
@@ -109,12 +109,12 @@ def build_disclosures(db: sqlite_utils.Database, corrections: hand.Corrections |
         changed: list[int] = []
         asked: list[int] = []  # of those, the responses whose questions were written: the similarity stage reads no others
         due_count = 0
-        # The responses the build has already, in the order of their rows, and then the new ones: rewritten
-        # in key order, their rows were updated all over the table, each page read and written many times.
+        # The responses the build has already, in the order of their rows, and then the new ones: the
+        # table's pages are visited in their order, not all over it by key.
         keys = sorted(affected, key=lambda key: (existing[key][0] if key in existing else len(existing) + 1, key))
         members = _members(db, keys, queued, new_keys)
         facet_keys = _facet_keys(db)
-        search = _SearchIndex(db, due=len(keys), archive=len(existing) if every else _count(db))
+        search = _SearchIndex(db)
         for prepared in _prepared(db, keys, members, existing, fixes):
             stale.update((key, existing[key][0]) for key in prepared.gone if key in existing)
             due_count += len(prepared.built)
@@ -361,65 +361,30 @@ def _write(db: sqlite_utils.Database, built: list[tuple[str, str, DisclosureRows
 
 
 class _SearchIndex:
-    """The search rows a build writes, and the state it leaves the search index in.
+    """The search rows a build writes, replaced in place, and the merge of the index's segments after."""
 
-    FTS5 deletes a row by reading its text and tokenising it again, so replacing a search row
-    costs twice writing one. A build that may replace most of them (one that reads half the
-    archive again or more: a new index version, every listing retitled) writes its rows into a
-    second index as they come, while the rows are still being built. At the end, if most rows
-    were replaced, the rows that were not are copied into it and it takes the index's place;
-    otherwise its rows are moved into the index. A build that replaces fewer replaces them in
-    place, and merges the index's segments when a tenth or more was replaced.
-    """
-
-    NEXT = f"{FTS_TABLE}_next"
-
-    def __init__(self, db: sqlite_utils.Database, due: int, archive: int) -> None:
+    def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
         self.replaced = 0  # rows that had a search row before, replaced
-        self.deferred = archive > 0 and due >= OPTIMIZE_AFTER and 2 * due >= archive
-        if self.deferred:
-            db.execute(f"drop table if exists {self.NEXT}")
-            db.execute(fts_table(self.NEXT))
-            db.execute("create temp table search_written (id integer primary key)")
 
     def write(self, disclosure_id: int, values: tuple[str, str, str, str], existed: bool) -> None:
-        self.replaced += existed
-        columns = ", ".join(FTS_COLUMNS)
-        if self.deferred:
-            self.db.execute(f"insert into {self.NEXT} (rowid, {columns}) values (?, ?, ?, ?, ?)", [disclosure_id, *values])
-            self.db.execute("insert into temp.search_written (id) values (?)", [disclosure_id])
-            return
         if existed:
-            self.db.execute(f"delete from {FTS_TABLE} where rowid = ?", [disclosure_id])
-        self.db.execute(f"insert into {FTS_TABLE} (rowid, {columns}) values (?, ?, ?, ?, ?)", [disclosure_id, *values])
+            self.replaced += 1
+            self.db.execute("delete from disclosures_fts where rowid = ?", [disclosure_id])
+        self.db.execute("insert into disclosures_fts (rowid, title, questions, answers, attachments) values (?, ?, ?, ?, ?)",
+                        [disclosure_id, *values])
 
     def finish(self, removed: int) -> None:
-        """Put the rows written aside in place, and merge the index's segments if enough was replaced in place."""
-        columns = ", ".join(FTS_COLUMNS)
-        archive = _count(self.db)
-        if self.deferred:
-            written = self.db.execute("select count(*) from temp.search_written").fetchone()[0]
-            # Rows tokenised from here: afresh, those left unchanged; in place, each replaced one (to delete it) and each written.
-            if archive - written <= self.replaced + written:
-                # By the responses' ids, not a scan of the index: that read every row's text, 9 s at 200,000.
-                self.db.execute(f"insert into {self.NEXT} (rowid, {columns}) select f.rowid, {', '.join(f'f.{c}' for c in FTS_COLUMNS)} "
-                                f"from disclosures d join {FTS_TABLE} f on f.rowid = d.id where d.id not in (select id from temp.search_written)")
-                self.db.execute(f"drop table {FTS_TABLE}")
-                self.db.execute(f"alter table {self.NEXT} rename to {FTS_TABLE}")
-                self.replaced = removed = 0
-            else:
-                self.db.execute(f"delete from {FTS_TABLE} where rowid in (select id from temp.search_written)")
-                self.db.execute(f"insert into {FTS_TABLE} (rowid, {columns}) select rowid, {columns} from {self.NEXT}")
-                self.db.execute(f"drop table {self.NEXT}")
-            self.db.execute("drop table temp.search_written")
         # A replaced row stays in the index, marked deleted, until its segment is merged: after a
-        # rebuild of 200,000 in place the index was three times its size, and a common word took
-        # 55 ms to find instead of 34. Merged into one when a tenth or more was replaced (15 s at
-        # 200,000); the nightly few are merged as they go.
+        # rebuild of 200,000 the index was three times its size, and a common word took 55 ms to
+        # find instead of 34. Merged into one when a tenth or more was replaced (15 s at 200,000);
+        # the nightly few are merged as they go. (Writing a second index afresh instead, to spare
+        # FTS5 tokenising each replaced row again to delete it, was measured and gained nothing:
+        # 62 s against 63 to 65 for every listing retitled at 200,000, the old index's drop and
+        # the larger commit taking back what the writes saved.)
         replaced = self.replaced + removed
-        if replaced >= OPTIMIZE_AFTER and replaced >= (archive + removed) // 10:
-            self.db.execute(f"insert into {FTS_TABLE} ({FTS_TABLE}) values ('optimize')")
+        if replaced >= OPTIMIZE_AFTER and replaced >= (_count(self.db) + removed) // 10:
+            self.db.execute("insert into disclosures_fts (disclosures_fts) values ('optimize')")
 
 
 PARALLEL_FROM = 8  # batches due to be read, at the least, before they are built in other processes
@@ -737,7 +702,7 @@ def _save_disclosure(db: sqlite_utils.Database, rows: DisclosureRows, disclosure
                                                   "where disclosure_id = ? order by position", [disclosure_id]).fetchall()
         write_citations = sorted(citations, key=repr) != sorted(db.execute(
             "select code, cited_as, questions from disclosure_exemptions where disclosure_id = ?", [disclosure_id]).fetchall(), key=repr)
-        old_search = db.execute(f"select {', '.join(FTS_COLUMNS)} from disclosures_fts where rowid = ?", [disclosure_id]).fetchone()
+        old_search = db.execute("select title, questions, answers, attachments from disclosures_fts where rowid = ?", [disclosure_id]).fetchone()
         write_search, existed = tuple(rows.search) != old_search, old_search is not None
         if write_questions:
             db.execute("delete from questions where disclosure_id = ?", [disclosure_id])
