@@ -94,6 +94,10 @@ def step(db: Path, before: str = "", action: str = "build_disclosures(db)") -> d
     return json.loads(done.stdout.splitlines()[-1])
 
 
+def total_peak_mb(result: dict) -> int:
+    return result["peak_mb"] + sum(result.get("row_builders_peak_mb", []))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=200_000)
@@ -159,9 +163,10 @@ def main() -> None:
         "targets": {
             "nothing new under 2 s": steps["nothing new"]["seconds"] < 2,
             **({} if args.national else {"100 new under 5 s": steps["100 new responses"]["seconds"] < 5}),
-            "full build under 90 s": steps["full build"]["seconds"] < 90,
-            "full build peak under 500 MB": steps["full build"]["peak_mb"] < 500,
-            **{f"{name} under 90 s": steps[name]["seconds"] < 90 for name in steps if name.startswith("full rebuild")},
+            **{f"{name} under 90 s": steps[name]["seconds"] < 90 for name in steps if name.startswith("full")},
+            # The build and the processes building rows beside it, added: an upper bound on what they held at once.
+            **{f"{name}, peak of all its processes under 500 MB": total_peak_mb(steps[name]) < 500
+               for name in steps if name.startswith("full")},
         },
     }
     args.out.write_text(json.dumps(report, indent=1) + "\n")
