@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -28,7 +28,7 @@ from parsers.audit import redact
 from parsers.outcome import classify_answer
 from pipelines import corrections as hand
 from pipelines.clusters import build_clusters
-from pipelines.db import COMBINED_FACETS, FACET_GROUPS, now
+from pipelines.db import COMBINED_FACETS, FACET_GROUPS, FTS_COLUMNS, now
 from pipelines.similar import forget, link_similar
 from pipelines.working_days import is_late, working_days
 
@@ -170,7 +170,7 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
         yield items[start:start + BATCH]
 
 
-def _marks(items: list[str]) -> str:
+def _marks(items: Sized) -> str:
     return ",".join("?" * len(items))
 
 
@@ -371,7 +371,7 @@ class _SearchIndex:
         if existed:
             self.replaced += 1
             self.db.execute("delete from disclosures_fts where rowid = ?", [disclosure_id])
-        self.db.execute("insert into disclosures_fts (rowid, title, questions, answers, attachments) values (?, ?, ?, ?, ?)",
+        self.db.execute(f"insert into disclosures_fts (rowid, {', '.join(FTS_COLUMNS)}) values (?, {_marks(FTS_COLUMNS)})",
                         [disclosure_id, *values])
 
     def finish(self, removed: int) -> None:
@@ -702,7 +702,7 @@ def _save_disclosure(db: sqlite_utils.Database, rows: DisclosureRows, disclosure
                                                   "where disclosure_id = ? order by position", [disclosure_id]).fetchall()
         write_citations = sorted(citations, key=repr) != sorted(db.execute(
             "select code, cited_as, questions from disclosure_exemptions where disclosure_id = ?", [disclosure_id]).fetchall(), key=repr)
-        old_search = db.execute("select title, questions, answers, attachments from disclosures_fts where rowid = ?", [disclosure_id]).fetchone()
+        old_search = db.execute(f"select {', '.join(FTS_COLUMNS)} from disclosures_fts where rowid = ?", [disclosure_id]).fetchone()
         write_search, existed = tuple(rows.search) != old_search, old_search is not None
         if write_questions:
             db.execute("delete from questions where disclosure_id = ?", [disclosure_id])
