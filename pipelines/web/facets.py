@@ -19,6 +19,7 @@ columns were added).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import json
 import sqlite3
@@ -66,6 +67,8 @@ async def _combined_columns(ds: Any, database: str, table: str, request: Any) ->
 # Each column's values and counts (all of them, most first), or None for each when the
 # statement timed out; {} when some matched row has no facet keys (counted by Datasette).
 Counts = dict[str, list[tuple[Any, int]] | None]
+# How many rows matched (None when the statement timed out), and the counts.
+Counted = tuple[int | None, Counts]
 
 
 @dataclass(frozen=True)
@@ -75,10 +78,32 @@ class _Counting:
     sql: str
     params: dict
     columns: tuple[str, ...]
-    result: asyncio.Future
+    result: asyncio.Future[Counted]
+    db: Any = None  # for known_count: the database, and the count statement Datasette's table page builds for these rows
+    count_sql: str = ""
 
 
-async def _count(ds: Any, database: str, sql: str, params: dict, columns: list[str]) -> Counts:
+# The counting a table page started (start_counting), in the context of the request's task: what its count
+# statement, a little later in the same task, is answered from.
+_page: contextvars.ContextVar[_Counting | None] = contextvars.ContextVar("foilog_page_counting", default=None)
+
+
+async def known_count(db: Any, sql: str, params: Any) -> int | None:
+    """The page's count of its matches when sql is the count statement of the rows being counted; else None.
+
+    The facet pass counts the matches anyway; the count statement of Datasette's table page was
+    a third pass over them, run after the rows: 102 ms of a national common word's 437.
+    """
+    counting = _page.get()
+    if counting is None or counting.db is not db or sql != counting.count_sql or dict(params or {}) != counting.params:
+        return None
+    await asyncio.wait([counting.result])
+    if counting.result.cancelled() or counting.result.exception() is not None:
+        return None  # Datasette counts, and reports any error, itself
+    return counting.result.result()[0]
+
+
+async def _count(ds: Any, database: str, sql: str, params: dict, columns: list[str]) -> Counted:
     """The counts of the columns' values over the rows of sql, from the rows' facet keys."""
     groups = {group: [c for c in members if c in columns] for group, members in FACET_GROUPS.items()}
     groups = {group: members for group, members in groups.items() if members}
@@ -90,27 +115,27 @@ async def _count(ds: Any, database: str, sql: str, params: dict, columns: list[s
     combos = f"select key, {', '.join(columns)} from facet_combinations"
     limit_ms = ds.setting("facet_time_limit_ms")
 
-    def tally(conn: sqlite3.Connection) -> tuple[list[dict[int, int]] | None, dict[int, tuple]]:
+    def tally(conn: sqlite3.Connection) -> tuple[int, list[dict[int, int]] | None, dict[int, tuple]]:
         cursor = conn.cursor()
         cursor.row_factory = None
         with sqlite_timelimit(conn, limit_ms):
             matched, *found = cursor.execute(keys_sql, params).fetchone()
         if any(n < matched for n in found[1::2]):
-            return None, {}  # a row not re-indexed since the facet keys were added
+            return matched, None, {}  # a row not re-indexed since the facet keys were added
         # Counted here, not in SQL, where each group's keys would be sorted first.
         tallies = [{int(k): n for k, n in Counter(keys.split(",")).items()} if keys else {} for keys in found[::2]]
-        return tallies, {row[0]: row for row in cursor.execute(combos)}
+        return matched, tallies, {row[0]: row for row in cursor.execute(combos)}
 
     db = ds.get_database(database)
     try:
         with trace("sql", database=database, sql=keys_sql, params=params):
-            tallies, values = await db.execute_fn(tally)
+            matched, tallies, values = await db.execute_fn(tally)
     except sqlite3.OperationalError as exc:
         if exc.args == ("interrupted",):
-            return dict.fromkeys(columns)
+            return None, dict.fromkeys(columns)
         raise
     if tallies is None:
-        return {}
+        return matched, {}
     counted: Counts = {}
     for members, tally in zip(groups.values(), tallies):
         for column in members:
@@ -127,7 +152,7 @@ async def _count(ds: Any, database: str, sql: str, params: dict, columns: list[s
                 else:
                     counts[value] += n
             counted[column] = sorted(counts.items(), key=_ranked)
-    return counted
+    return matched, counted
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -148,12 +173,14 @@ _PLAIN_ARGS = frozenset({"_search", "_searchmode", "_sort", "_sort_desc", "_size
 
 
 async def start_counting(request: Any, database: str, table: str, ds: Any) -> None:
-    """Start counting a search page's default facets while Datasette reads its rows and its count.
+    """Start counting a search page's default facets, and its matches, while Datasette reads its rows.
 
     Datasette runs a table page's statements one after another, each over every match; this
     one runs beside them, on another core. It is counted for the rows Datasette's own facets
     would count (its search, with no other filter); combined_counts uses it only if the
     page's facet SQL and parameters turn out to be exactly those, and counts afresh if not.
+    The page's count statement is answered from it (known_count) only if it is the one
+    Datasette builds for the same rows.
     """
     if request in _counting or not set(request.args) <= _PLAIN_ARGS or request.url_vars.get("format") not in (None, "json"):
         return
@@ -166,13 +193,16 @@ async def start_counting(request: Any, database: str, table: str, ds: Any) -> No
     where = f"where {' and '.join(found.where_clauses)} " if found.where_clauses else ""
     selected = ", ".join(escape_sqlite(c) for c in await db.table_columns(table))
     sql = f"select {selected} from {escape_sqlite(table)} {where}"
-    counting = _counting[request] = _start(ds, database, sql, found.params, columns)
+    counting = _counting[request] = _start(ds, database, sql, found.params, columns,
+                                           count_sql=f"select count(*) from {escape_sqlite(table)} {where}")
+    _page.set(counting)
     # A page that fails before its facets (a malformed search) never asks for the result: its error is Datasette's to report.
     counting.result.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 
-def _start(ds: Any, database: str, sql: str, params: dict, columns: list[str]) -> _Counting:
-    return _Counting(sql, dict(params), tuple(columns), asyncio.ensure_future(_count(ds, database, sql, params, columns)))
+def _start(ds: Any, database: str, sql: str, params: dict, columns: list[str], count_sql: str = "") -> _Counting:
+    return _Counting(sql, dict(params), tuple(columns), asyncio.ensure_future(_count(ds, database, sql, params, columns)),
+                     ds.get_database(database), count_sql)
 
 
 async def combined_counts(facet: facets.Facet) -> Counts:
@@ -185,7 +215,7 @@ async def combined_counts(facet: facets.Facet) -> Counts:
         if counting is not None:
             counting.result.cancel()  # counted for other rows than this page's: not used
         counting = _counting[facet.request] = _start(facet.ds, facet.database, facet.sql, facet.params, columns)
-    return await counting.result
+    return (await counting.result)[1]
 
 
 class _Combined:

@@ -10,10 +10,11 @@ from typing import Any
 
 import yaml
 from datasette.app import Datasette
-from datasette.database import Database
+from datasette.database import Database, Results
 
 from pipelines.db import COMBINED_FACETS
 from pipelines.web import NAME
+from pipelines.web.facets import known_count
 
 # Shipped inside the package, so a wheel installed anywhere serves the same pages as a checkout.
 WEB = files(__package__ or "pipelines.web")
@@ -60,6 +61,12 @@ class QuotedDatabase(Database):  # type: ignore[misc]
         conn = sqlite3.connect(f"file:{urllib.parse.quote(self.path)}?{mode}", uri=True, check_same_thread=False)
         self._all_file_connections.append(conn)
         return conn
+
+    async def execute(self, sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Results:
+        # A search page's count of its matches, already counted by its facet pass (pipelines/web/facets.py).
+        if (count := await known_count(self, sql, params)) is not None:
+            return Results([(count,)], False, [("count(*)", None, None, None, None, None, None)])
+        return await super().execute(sql, params, *args, **kwargs)
 
 
 def serve(db_path: str | Path, host: str, port: int, immutable: bool = False) -> None:
