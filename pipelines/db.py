@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import sqlite_utils
+from sqlite_utils.db import DescIndex
 
 from parsers.catalogue import CATALOGUE, LEGISLATION_URL
 
@@ -117,6 +118,9 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     }, "sha256", []),
     "disclosures": (DISCLOSURE_COLUMNS, "id", [
         ("key",), ("reference",), ("force",), ("outcome",), ("year",), ("letter_date",),
+        # A search page's rows newest first, ties by id as Datasette's next page takes them: read in this
+        # order until the page is full, not every match read and sorted (pipelines/web/facets.py newest_first).
+        (DescIndex("letter_date"), "id"),
         # Narrow and covering: a search's count and its facet counts read this, not the wide rows.
         ("id", *FACET_GROUPS),
         # And the trends page's charts (pipelines/web/charts.py), each read from one of these alone.

@@ -302,6 +302,32 @@ def test_a_search_page_counts_its_facets_and_its_matches_beside_its_rows(built: 
         assert len(counts) == 1 and counts[0]["start"] < combined[0]["start"]
 
 
+@pytest.mark.parametrize("copies, newest_first", [(0, True), (1000, False)])
+def test_a_search_that_matches_many_reads_its_rows_newest_first_in_the_order_every_page_follows(
+        built: Path, tmp_path: Path, copies: int, newest_first: bool) -> None:
+    db = copy_of(built, tmp_path)
+    with sqlite3.connect(db) as conn:
+        # Ties on the date, which the pages must keep in Datasette's order: by id, as its next page takes them.
+        conn.execute("update disclosures set letter_date = '2024-03-01' where id % 3 = 0")
+        # With copies, the search matches under a tenth of the table, and the matches are sorted as Datasette sorts them.
+        conn.execute("""with recursive n(i) as (select 1 union all select i + 1 from n where i < ?)
+            insert into disclosures (key, title, letter_date) select d.key || '-' || n.i, d.title, d.letter_date from disclosures d, n
+            where ? > 0""", [copies, copies])
+        matches = "select rowid from disclosures_fts where disclosures_fts match 'the'"
+        want = [i for (i,) in conn.execute(f"select id from disclosures where id in ({matches}) order by letter_date desc, id")]
+    assert len(want) >= 10 and len({d for (d,) in conn.execute(f"select letter_date from disclosures where id in ({matches})")}) < len(want)
+    served = make_datasette(db, settings={"trace_debug": True})
+    body = page(served, "/foilog/disclosures.json?_search=the&_size=4&_trace=1").json()
+    rows_sql = next(t["sql"] for t in body["_trace"]["traces"] if t["sql"].startswith("select id, [key]"))
+    assert ("where +id in (" in rows_sql and rows_sql.endswith("order by letter_date desc, id limit 5")) is newest_first
+    seen = [r[0] for r in body["rows"]]
+    while body.get("next_url"):  # the next pages are Datasette's own statements, from where the first left off
+        after = httpx.URL(body["next_url"])
+        body = page(served, f"{after.path}?{after.query.decode()}").json()
+        seen += [r[0] for r in body["rows"]]
+    assert seen == want
+
+
 def test_facets_asked_for_beyond_the_defaults_are_counted_by_datasette(built: Path, tmp_path: Path) -> None:
     ours = make_datasette(built / "foilog.db", settings={"trace_debug": True})
     counted, statements = facets_of(ours, "/foilog/disclosures.json?_facet=question_count&_facet_array=exemption_codes")

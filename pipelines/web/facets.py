@@ -22,6 +22,7 @@ import asyncio
 import contextvars
 import functools
 import json
+import re
 import sqlite3
 import urllib.parse
 import weakref
@@ -29,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+import numpy
 from datasette import facets
 from datasette.filters import search_filters
 from datasette.tracer import trace
@@ -81,6 +83,7 @@ class _Counting:
     result: asyncio.Future[Counted]
     db: Any = None  # for known_count: the database, and the count statement Datasette's table page builds for these rows
     count_sql: str = ""
+    search: str = ""  # for newest_first: the search's WHERE clause, "id in (select rowid from disclosures_fts ...)"
 
 
 # The counting a table page started (start_counting), in the context of the request's task: what its count
@@ -103,6 +106,51 @@ async def known_count(db: Any, sql: str, params: Any) -> int | None:
     return counting.result.result()[0]
 
 
+# Datasette's statement for a table page's rows in the default order (metadata.yml's sort_desc).
+_NEWEST = re.compile(r"select (?P<columns>.+) from disclosures where (?P<where>.+) order by letter_date desc limit (?P<limit>\d+)",
+                     re.DOTALL)
+# Read newest first, a page stops at its last row; sorted, it reads and sorts every match. The first costs
+# at most a pass over the date index (73 ms at 430,000 responses, for a word found in none of them), the
+# second about 1.8 microseconds a match (237 ms for 128,841): the index is the cheaper at any share over
+# a tenth, even if every match were among the oldest.
+NEWEST_FIRST_SHARE = 10
+NEWEST_INDEX = "idx_disclosures_letter_date_id"  # pipelines/db.py: (letter_date desc, id)
+
+
+async def newest_first(db: Any, sql: str, params: Any) -> str:
+    """The statement for a search page's rows, read newest first from the date index where it matches many.
+
+    Datasette's statement finds the matches by id and sorts them all; SQLite's planner takes
+    that way whatever the search, knowing nothing of how many rows it matches. Here, for the
+    page whose facets are being counted, the matches are counted up to a tenth of the table
+    (a few ms), and if there are that many, the id is kept out of the planner's sight (+id),
+    so that the (letter_date desc, id) index is read in its order. The rows are the same, in
+    the same order: ties by id, as the sort left them.
+    """
+    counting = _page.get()
+    if counting is None or not counting.search or counting.db is not db or dict(params or {}) != counting.params:
+        return sql
+    found = _NEWEST.fullmatch(sql)
+    if not found or found["where"] != counting.search:
+        return sql
+    matches = counting.search.removeprefix("id in (").removesuffix(")")
+
+    def many(conn: sqlite3.Connection) -> bool:
+        if not conn.execute("select 1 from sqlite_master where type = 'index' and name = ?", [NEWEST_INDEX]).fetchone():
+            return False  # served --immutable without the migration: the older date index would order ties the other way
+        enough = (conn.execute("select max(id) from disclosures").fetchone()[0] or 0) // NEWEST_FIRST_SHARE
+        with sqlite_timelimit(conn, db.ds.setting("sql_time_limit_ms")):
+            return enough > 0 and conn.execute(f"select count(*) from ({matches} limit :enough)",
+                                               {**counting.params, "enough": enough}).fetchone()[0] >= enough
+
+    try:
+        if not await db.execute_fn(many):
+            return sql
+    except sqlite3.OperationalError:
+        return sql  # a malformed search, or one that ran out of time: Datasette's own statement reports it
+    return f"select {found['columns']} from disclosures where +{counting.search} order by letter_date desc, id limit {found['limit']}"
+
+
 async def _count(ds: Any, database: str, sql: str, params: dict, columns: list[str]) -> Counted:
     """The counts of the columns' values over the rows of sql, from the rows' facet keys."""
     groups = {group: [c for c in members if c in columns] for group, members in FACET_GROUPS.items()}
@@ -122,8 +170,9 @@ async def _count(ds: Any, database: str, sql: str, params: dict, columns: list[s
             matched, *found = cursor.execute(keys_sql, params).fetchone()
         if any(n < matched for n in found[1::2]):
             return matched, None, {}  # a row not re-indexed since the facet keys were added
-        # Counted here, not in SQL, where each group's keys would be sorted first.
-        tallies = [{int(k): n for k, n in Counter(keys.split(",")).items()} if keys else {} for keys in found[::2]]
+        # Counted here, not in SQL, where each group's keys would be sorted first; by numpy, which took
+        # 9 ms for a national common word's 3 x 128,841 keys, against 72 for a Counter of the split strings.
+        tallies = [_tally(keys) for keys in found[::2]]
         return matched, tallies, {row[0]: row for row in cursor.execute(combos)}
 
     db = ds.get_database(database)
@@ -153,6 +202,15 @@ async def _count(ds: Any, database: str, sql: str, params: dict, columns: list[s
                     counts[value] += n
             counted[column] = sorted(counts.items(), key=_ranked)
     return matched, counted
+
+
+def _tally(keys: str | None) -> dict[int, int]:
+    """How many times each key is in a comma-separated list of them."""
+    if not keys:
+        return {}
+    counts = numpy.bincount(numpy.fromstring(keys, dtype=numpy.int64, sep=","))
+    found = numpy.flatnonzero(counts)
+    return dict(zip(found.tolist(), counts[found].tolist()))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -193,16 +251,18 @@ async def start_counting(request: Any, database: str, table: str, ds: Any) -> No
     where = f"where {' and '.join(found.where_clauses)} " if found.where_clauses else ""
     selected = ", ".join(escape_sqlite(c) for c in await db.table_columns(table))
     sql = f"select {selected} from {escape_sqlite(table)} {where}"
+    search = found.where_clauses[0] if len(found.where_clauses) == 1 else ""
     counting = _counting[request] = _start(ds, database, sql, found.params, columns,
-                                           count_sql=f"select count(*) from {escape_sqlite(table)} {where}")
+                                           count_sql=f"select count(*) from {escape_sqlite(table)} {where}",
+                                           search=search if search.startswith("id in (select rowid from ") else "")
     _page.set(counting)
     # A page that fails before its facets (a malformed search) never asks for the result: its error is Datasette's to report.
     counting.result.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 
-def _start(ds: Any, database: str, sql: str, params: dict, columns: list[str], count_sql: str = "") -> _Counting:
+def _start(ds: Any, database: str, sql: str, params: dict, columns: list[str], count_sql: str = "", search: str = "") -> _Counting:
     return _Counting(sql, dict(params), tuple(columns), asyncio.ensure_future(_count(ds, database, sql, params, columns)),
-                     ds.get_database(database), count_sql)
+                     ds.get_database(database), count_sql, search)
 
 
 async def combined_counts(facet: facets.Facet) -> Counts:

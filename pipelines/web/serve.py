@@ -14,7 +14,7 @@ from datasette.database import Database, Results
 
 from pipelines.db import COMBINED_FACETS
 from pipelines.web import NAME
-from pipelines.web.facets import known_count
+from pipelines.web.facets import known_count, newest_first
 
 # Shipped inside the package, so a wheel installed anywhere serves the same pages as a checkout.
 WEB = files(__package__ or "pipelines.web")
@@ -66,7 +66,7 @@ class QuotedDatabase(Database):  # type: ignore[misc]
         # A search page's count of its matches, already counted by its facet pass (pipelines/web/facets.py).
         if (count := await known_count(self, sql, params)) is not None:
             return Results([(count,)], False, [("count(*)", None, None, None, None, None, None)])
-        return await super().execute(sql, params, *args, **kwargs)
+        return await super().execute(await newest_first(self, sql, params), params, *args, **kwargs)
 
 
 def serve(db_path: str | Path, host: str, port: int, immutable: bool = False) -> None:
