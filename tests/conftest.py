@@ -83,6 +83,23 @@ def write_sources(path: Path, origin: str, **settings: object) -> Path:
     return path
 
 
+def assert_paced(arrivals: list[float], per_second: float, window: int = 5) -> None:
+    """Requests that arrived at a server no faster than per_second: no window of `window` gaps shorter
+    than that many intervals (10% slack), and no single gap under half of one.
+
+    Timed at the server, one request that a busy machine delays arrives late and the next one
+    close behind it, though the client spaced them; over a window that evens out, and a crawler
+    that ignores its limit, or keeps half of it, still fails.
+    """
+    interval = 1 / per_second
+    times = sorted(arrivals)
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert len(gaps) > 2 * window, f"too few requests to judge the pace: {len(times)}"
+    assert min(gaps) >= interval / 2, f"two requests {min(gaps):.3f} s apart, under half of 1/{per_second} s"
+    spans = [times[i + window] - times[i] for i in range(len(times) - window)]
+    assert min(spans) >= window * interval * 0.9, f"{window} gaps in {min(spans):.3f} s, faster than {per_second} a second"
+
+
 def rows(db: Path, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
