@@ -278,7 +278,9 @@ def test_default_facets_are_counted_in_one_statement_with_datasettes_own_results
 
 
 @pytest.mark.parametrize("query, early", [("_search=information", True), ("", True), ("_search=information&_sort=year", True),
-                                          ("_search=information&force=Norfolk", False), ("_search=information&_nofacet=1", False)])
+                                          ("_search=information&force=Norfolk", True), ("outcome=disclosed&year__gte=2020", True),
+                                          ("exemption_sections__arraycontains=s31&_search=the", True),
+                                          ("_search=information&_where=year+>+2000", False), ("_search=information&_nofacet=1", False)])
 def test_a_search_page_counts_its_facets_and_its_matches_beside_its_rows(built: Path, query: str, early: bool) -> None:
     served = make_datasette(built / "foilog.db", settings={"trace_debug": True})
     body = page(served, f"/foilog/disclosures.json?{query}&_trace=1").json()
@@ -294,8 +296,8 @@ def test_a_search_page_counts_its_facets_and_its_matches_beside_its_rows(built: 
         assert combined == [] and body["facet_results"] == {} and len(counts) == 1
         return
     assert len(combined) == 1 and body["facet_results"]["force"]["results"]
-    # Where the page has no other filter, the facet statement begins before the rows and its count is the page's;
-    # where it has, Datasette counts the matches itself, after the rows, and the facets are counted after that.
+    # Where the page has only column filters and a search, the facet statement begins before the rows and its count is
+    # the page's; where it has another (_where), Datasette counts the matches itself, after the rows, and then the facets.
     if early:
         assert counts == [] and combined[0]["start"] < rows_sql["start"]
     else:

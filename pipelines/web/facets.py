@@ -7,8 +7,11 @@ and the array facets also de-duplicate whole rows. Here the default facets of
 each group of FACET_GROUPS) from the narrow covering index, the keys are tallied in
 Python, and each value's count is the sum over the few hundred or thousand
 `facet_combinations` the tallies name. It also re-runs the search once instead of seven
-times. On a page with only a search (or none), that statement starts as soon as the search is
-known and runs beside Datasette's own statements for the rows and the count.
+times. On a page with only column filters and a search (or neither), that statement starts
+as soon as they are known and runs beside Datasette's statement for the rows; it counts the
+matches too, so the page's count is taken from it (known_count) instead of a pass of its
+own, and a search alone that matches many rows reads its page newest first from an index
+(newest_first).
 
 Results are the same as Datasette's own facets, value for value (tests/test_datasette.py
 compares them). Any other facet, table or database goes to Datasette's own code, as does a
@@ -32,9 +35,10 @@ from typing import Any
 
 import numpy
 from datasette import facets
-from datasette.filters import search_filters
+from datasette.filters import Filters, search_filters
 from datasette.tracer import trace
 from datasette.utils import escape_sqlite, path_with_removed_args, sqlite_timelimit
+from datasette.views.base import ureg
 
 from pipelines.db import COMBINED_FACETS, FACET_GROUPS
 from pipelines.web import NAME
@@ -224,35 +228,48 @@ def _ranked(item: tuple[Any, int]) -> tuple[int, Any]:
     return -item[1], item[0]
 
 
-# The query string arguments under which a table page's rows are those of its search alone
-# (or, with no search, every row), and its facets are counted.
+# The query string's special arguments (Datasette's: starting with "_", without "__") under which a
+# table page's rows are those of its column filters and its search, and its facets are counted.
 _PLAIN_ARGS = frozenset({"_search", "_searchmode", "_sort", "_sort_desc", "_size", "_facet", "_facet_array", "_facet_size",
                          "_labels", "_trace", "_nosuggest", "_col", "_nocol", "_timelimit"})
 
 
+def _is_filter(arg: str) -> bool:
+    """A column filter (outcome=refused, year__gte=2020), as Datasette's table page tells them from its own arguments."""
+    return not (arg.startswith("_") and "__" not in arg)
+
+
 async def start_counting(request: Any, database: str, table: str, ds: Any) -> None:
-    """Start counting a search page's default facets, and its matches, while Datasette reads its rows.
+    """Start counting a table page's default facets, and its matches, while Datasette reads its rows.
 
     Datasette runs a table page's statements one after another, each over every match; this
     one runs beside them, on another core. It is counted for the rows Datasette's own facets
-    would count (its search, with no other filter); combined_counts uses it only if the
-    page's facet SQL and parameters turn out to be exactly those, and counts afresh if not.
-    The page's count statement is answered from it (known_count) only if it is the one
-    Datasette builds for the same rows.
+    would count: those of the page's column filters and its search, built here as its table
+    page builds them. combined_counts uses it only if the page's facet SQL and parameters
+    turn out to be exactly those, and counts afresh if not; the page's count statement is
+    answered from it (known_count) only if it is the one Datasette builds for the same rows.
     """
-    if request in _counting or not set(request.args) <= _PLAIN_ARGS or request.url_vars.get("format") not in (None, "json"):
+    if request in _counting or request.url_vars.get("format") not in (None, "json") \
+            or not {arg for arg in request.args if not _is_filter(arg)} <= _PLAIN_ARGS:
         return
     columns = await _combined_columns(ds, database, table, request)
     if not columns:
         return
     db = ds.get_database(database)
-    # The WHERE clause Datasette's table page builds from ?_search= (datasette.filters), and its SQL without order or limit.
+    # The WHERE clause Datasette's table page builds (datasette.views.table): its column filters, then
+    # ?_search= (datasette.filters); and its SQL without order or limit.
+    filtered = sorted((arg, value) for arg in request.args if _is_filter(arg) for value in request.args.getlist(arg))
+    try:
+        clauses, params = Filters(filtered, ds.table_metadata(database, table).get("units", {}), ureg).build_where_clauses(table)
+    except Exception:  # noqa: BLE001 - a filter Datasette will refuse, with its own message
+        return
     found = await search_filters(request, database, table, ds)()
-    where = f"where {' and '.join(found.where_clauses)} " if found.where_clauses else ""
+    clauses, params = [*clauses, *found.where_clauses], {**params, **found.params}
+    where = f"where {' and '.join(clauses)} " if clauses else ""
     selected = ", ".join(escape_sqlite(c) for c in await db.table_columns(table))
     sql = f"select {selected} from {escape_sqlite(table)} {where}"
-    search = found.where_clauses[0] if len(found.where_clauses) == 1 else ""
-    counting = _counting[request] = _start(ds, database, sql, found.params, columns,
+    search = clauses[0] if len(clauses) == 1 else ""  # newest_first reads the rows of a search alone
+    counting = _counting[request] = _start(ds, database, sql, params, columns,
                                            count_sql=f"select count(*) from {escape_sqlite(table)} {where}",
                                            search=search if search.startswith("id in (select rowid from ") else "")
     _page.set(counting)
