@@ -323,9 +323,11 @@ def test_a_search_that_matches_many_reads_its_rows_newest_first_in_the_order_eve
     rows_sql = next(t["sql"] for t in body["_trace"]["traces"] if t["sql"].startswith("select id, [key]"))
     assert ("where +id in (" in rows_sql and rows_sql.endswith("order by letter_date desc, id limit 5")) is newest_first
     seen = [r[0] for r in body["rows"]]
-    while body.get("next_url"):  # the next pages are Datasette's own statements, from where the first left off
+    while body.get("next_url"):  # each next page from where the one before left off, by Datasette's keyset
         after = httpx.URL(body["next_url"])
         body = page(served, f"{after.path}?{after.query.decode()}").json()
+        rows_sql = next(t["sql"] for t in body["_trace"]["traces"] if t["sql"].startswith("select id, [key]"))
+        assert ("where +id in (" in rows_sql and " and (" in rows_sql) is newest_first
         seen += [r[0] for r in body["rows"]]
     assert seen == want
 

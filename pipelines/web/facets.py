@@ -10,7 +10,7 @@ Python, and each value's count is the sum over the few hundred or thousand
 times. On a page with only column filters and a search (or neither), that statement starts
 as soon as they are known and runs beside Datasette's statement for the rows; it counts the
 matches too, so the page's count is taken from it (known_count) instead of a pass of its
-own, and a search alone that matches many rows reads its page newest first from an index
+own. A search alone that matches many rows reads its pages newest first from an index
 (newest_first).
 
 Results are the same as Datasette's own facets, value for value (tests/test_datasette.py
@@ -87,7 +87,6 @@ class _Counting:
     result: asyncio.Future[Counted]
     db: Any = None  # for known_count: the database, and the count statement Datasette's table page builds for these rows
     count_sql: str = ""
-    search: str = ""  # for newest_first: the search's WHERE clause, "id in (select rowid from disclosures_fts ...)"
 
 
 # The counting a table page started (start_counting), in the context of the request's task: what its count
@@ -110,9 +109,11 @@ async def known_count(db: Any, sql: str, params: Any) -> int | None:
     return counting.result.result()[0]
 
 
-# Datasette's statement for a table page's rows in the default order (metadata.yml's sort_desc).
-_NEWEST = re.compile(r"select (?P<columns>.+) from disclosures where (?P<where>.+) order by letter_date desc limit (?P<limit>\d+)",
-                     re.DOTALL)
+# Datasette's statement for a search page's rows in the default order (metadata.yml's sort_desc): its search
+# (datasette.filters), then on a next page the clause that starts after the last row, ties by id.
+_NEWEST = re.compile(r"select (?P<columns>.+) from disclosures where (?P<search>id in \(select rowid from disclosures_fts "
+                     r"where disclosures_fts match (?::search|escape_fts\(:search\))\))(?P<rest> and .+)? "
+                     r"order by letter_date desc(?:, id)? limit (?P<limit>\d+)", re.DOTALL)
 # Read newest first, a page stops at its last row; sorted, it reads and sorts every match. The first costs
 # at most a pass over the date index (73 ms at 430,000 responses, for a word found in none of them), the
 # second about 1.8 microseconds a match (237 ms for 128,841): the index is the cheaper at any share over
@@ -125,19 +126,16 @@ async def newest_first(db: Any, sql: str, params: Any) -> str:
     """The statement for a search page's rows, read newest first from the date index where it matches many.
 
     Datasette's statement finds the matches by id and sorts them all; SQLite's planner takes
-    that way whatever the search, knowing nothing of how many rows it matches. Here, for the
-    page whose facets are being counted, the matches are counted up to a tenth of the table
-    (a few ms), and if there are that many, the id is kept out of the planner's sight (+id),
-    so that the (letter_date desc, id) index is read in its order. The rows are the same, in
-    the same order: ties by id, as the sort left them.
+    that way whatever the search, knowing nothing of how many rows it matches. Here the
+    matches are counted up to a tenth of the table (a few ms), and if there are that many,
+    the id is kept out of the planner's sight (+id), so that the (letter_date desc, id) index
+    is read in its order. The rows are the same, in the same order: ties by id, as the sort
+    left them and as Datasette's next page takes them.
     """
-    counting = _page.get()
-    if counting is None or not counting.search or counting.db is not db or dict(params or {}) != counting.params:
-        return sql
     found = _NEWEST.fullmatch(sql)
-    if not found or found["where"] != counting.search:
+    if not found or not isinstance(params, dict) or "search" not in params:
         return sql
-    matches = counting.search.removeprefix("id in (").removesuffix(")")
+    matches = found["search"].removeprefix("id in (").removesuffix(")")
 
     def many(conn: sqlite3.Connection) -> bool:
         if not conn.execute("select 1 from sqlite_master where type = 'index' and name = ?", [NEWEST_INDEX]).fetchone():
@@ -145,14 +143,15 @@ async def newest_first(db: Any, sql: str, params: Any) -> str:
         enough = (conn.execute("select max(id) from disclosures").fetchone()[0] or 0) // NEWEST_FIRST_SHARE
         with sqlite_timelimit(conn, db.ds.setting("sql_time_limit_ms")):
             return enough > 0 and conn.execute(f"select count(*) from ({matches} limit :enough)",
-                                               {**counting.params, "enough": enough}).fetchone()[0] >= enough
+                                               {"search": params["search"], "enough": enough}).fetchone()[0] >= enough
 
     try:
         if not await db.execute_fn(many):
             return sql
     except sqlite3.OperationalError:
         return sql  # a malformed search, or one that ran out of time: Datasette's own statement reports it
-    return f"select {found['columns']} from disclosures where +{counting.search} order by letter_date desc, id limit {found['limit']}"
+    return (f"select {found['columns']} from disclosures where +{found['search']}{found['rest'] or ''} "
+            f"order by letter_date desc, id limit {found['limit']}")
 
 
 async def _count(ds: Any, database: str, sql: str, params: dict, columns: list[str]) -> Counted:
@@ -268,18 +267,16 @@ async def start_counting(request: Any, database: str, table: str, ds: Any) -> No
     where = f"where {' and '.join(clauses)} " if clauses else ""
     selected = ", ".join(escape_sqlite(c) for c in await db.table_columns(table))
     sql = f"select {selected} from {escape_sqlite(table)} {where}"
-    search = clauses[0] if len(clauses) == 1 else ""  # newest_first reads the rows of a search alone
     counting = _counting[request] = _start(ds, database, sql, params, columns,
-                                           count_sql=f"select count(*) from {escape_sqlite(table)} {where}",
-                                           search=search if search.startswith("id in (select rowid from ") else "")
+                                           count_sql=f"select count(*) from {escape_sqlite(table)} {where}")
     _page.set(counting)
     # A page that fails before its facets (a malformed search) never asks for the result: its error is Datasette's to report.
     counting.result.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 
-def _start(ds: Any, database: str, sql: str, params: dict, columns: list[str], count_sql: str = "", search: str = "") -> _Counting:
+def _start(ds: Any, database: str, sql: str, params: dict, columns: list[str], count_sql: str = "") -> _Counting:
     return _Counting(sql, dict(params), tuple(columns), asyncio.ensure_future(_count(ds, database, sql, params, columns)),
-                     ds.get_database(database), count_sql, search)
+                     ds.get_database(database), count_sql)
 
 
 async def combined_counts(facet: facets.Facet) -> Counts:
