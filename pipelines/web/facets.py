@@ -4,8 +4,8 @@ Datasette counts each facet with its own statement, and each statement re-reads 
 the page matched: seven passes over 60,000 rows for a common word in 200,000 responses,
 and the array facets also de-duplicate whole rows. Here the default facets of
 `disclosures` are counted together: one statement reads each match's facet keys (one for
-each group of FACET_GROUPS) from the narrow covering index, the keys are tallied in
-Python, and each value's count is the sum over the few hundred or thousand
+each group of FACET_GROUPS) from the narrow covering index, the keys are tallied with
+numpy, and each value's count is the sum over the few hundred or thousand
 `facet_combinations` the tallies name. It also re-runs the search once instead of seven
 times. On a page with only column filters and a search (or neither), that statement starts
 as soon as they are known and runs beside Datasette's statement for the rows; it counts the
@@ -85,8 +85,8 @@ class _Counting:
     params: dict
     columns: tuple[str, ...]
     result: asyncio.Future[Counted]
-    db: Any = None  # for known_count: the database, and the count statement Datasette's table page builds for these rows
-    count_sql: str = ""
+    db: Any  # for known_count: the database, and the count statement Datasette's table page builds for these rows
+    count_sql: str
 
 
 # The counting a table page started (start_counting), in the context of the request's task: what its count
